@@ -1,0 +1,93 @@
+import { InvalidArgumentError, InvalidDistributionError } from "../errors/index.js";
+import { logger } from "../logging/index.js";
+import { adjustSteppedHigh, rangeBelowStep } from "../math/decimal.js";
+
+/** Options of a float range. */
+export interface FloatOptions {
+  /** Sample in log space (low must be > 0). Default false. */
+  log?: boolean;
+  /** Discretization step; not allowed with `log`. Default none (continuous). */
+  step?: number | null;
+}
+
+/** A float in [low, high], optionally log-scaled or on a grid of `step` (Optuna's FloatDistribution). */
+export class FloatDistribution {
+  readonly kind = "float" as const;
+  readonly low: number;
+  readonly high: number;
+  readonly log: boolean;
+  readonly step: number | null;
+
+  constructor(low: number, high: number, options: FloatOptions = {}) {
+    const log = options.log ?? false;
+    const step = options.step ?? null;
+    const where = `FloatDistribution(low=${low}, high=${high}${log ? ", log=true" : ""}${step !== null ? `, step=${step}` : ""})`;
+    if (!Number.isFinite(low) || !Number.isFinite(high)) {
+      throw new InvalidDistributionError(`${where}: low and high must be finite numbers.`);
+    }
+    if (log && step !== null) {
+      throw new InvalidDistributionError(
+        `${where}: step cannot be used together with log=true; remove one of them.`,
+      );
+    }
+    if (low > high) {
+      throw new InvalidDistributionError(
+        `${where}: low must be less than or equal to high; swap them or fix the range.`,
+      );
+    }
+    if (log && low <= 0) {
+      throw new InvalidDistributionError(
+        `${where}: low must be greater than 0 for a log distribution; raise low or set log=false.`,
+      );
+    }
+    if (step !== null && !(step > 0 && Number.isFinite(step))) {
+      throw new InvalidDistributionError(`${where}: step must be a positive number.`);
+    }
+    let adjustedHigh = high;
+    if (step !== null) {
+      adjustedHigh = adjustSteppedHigh(low, high, step);
+      if (adjustedHigh !== high) {
+        logger.warn(
+          `The distribution is specified by [${low}, ${high}] and step=${step}, but the range ` +
+            `is not divisible by \`step\`. It will be replaced by [${low}, ${adjustedHigh}].`,
+        );
+      }
+    }
+    this.low = low;
+    this.high = adjustedHigh;
+    this.log = log;
+    this.step = step;
+    Object.freeze(this);
+  }
+
+  toInternalRepr(value: unknown): number {
+    if (typeof value !== "number") {
+      throw new InvalidArgumentError(`${String(value)} is not a valid float parameter value.`);
+    }
+    if (Number.isNaN(value)) throw new InvalidArgumentError("NaN is not a valid parameter value.");
+    if (this.log && value <= 0) {
+      throw new InvalidArgumentError(
+        `${value} is not a valid value for a log distribution (<= 0).`,
+      );
+    }
+    return value;
+  }
+
+  toExternalRepr(internal: number): number {
+    return internal;
+  }
+
+  /** Whether an internal value lies in the range (and on the step grid). */
+  contains(internal: number): boolean {
+    if (!(internal >= this.low && internal <= this.high)) return false;
+    if (this.step === null) return true;
+    const k = (internal - this.low) / this.step;
+    return Math.abs(k - Math.round(k)) < 1e-8;
+  }
+
+  /** Whether the range holds a single value. */
+  single(): boolean {
+    if (this.low === this.high) return true;
+    return this.step !== null && rangeBelowStep(this.low, this.high, this.step);
+  }
+}

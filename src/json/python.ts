@@ -1,0 +1,108 @@
+/**
+ * JSON text exactly as Python's `json.dumps` writes it (", " and ": " separators,
+ * `ensure_ascii`, `repr` for floats). Optuna stores distributions and attributes in
+ * that form, so writing it byte for byte keeps databases interchangeable.
+ */
+
+/** A JSON value as skipjack stores it. */
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | JsonValue[]
+  | { [key: string]: JsonValue };
+
+/** Python's `repr(float)`: shortest round-trip digits, exponent form below 1e-4 or from 1e16. */
+export function pythonFloatRepr(x: number): string {
+  if (Number.isNaN(x)) return "NaN";
+  if (x === Number.POSITIVE_INFINITY) return "Infinity";
+  if (x === Number.NEGATIVE_INFINITY) return "-Infinity";
+  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  const sign = x < 0 ? "-" : "";
+  const [mantissa, exponentText] = Math.abs(x).toExponential().split("e") as [string, string];
+  const digits = mantissa.replace(".", "");
+  const decimalPoint = Number(exponentText) + 1; // value = 0.<digits> * 10^decimalPoint
+  if (decimalPoint > -4 && decimalPoint <= 16) {
+    if (decimalPoint <= 0) return `${sign}0.${"0".repeat(-decimalPoint)}${digits}`;
+    if (decimalPoint >= digits.length) {
+      return `${sign}${digits}${"0".repeat(decimalPoint - digits.length)}.0`;
+    }
+    return `${sign}${digits.slice(0, decimalPoint)}.${digits.slice(decimalPoint)}`;
+  }
+  const exponent = decimalPoint - 1;
+  const expText = `${exponent < 0 ? "-" : "+"}${String(Math.abs(exponent)).padStart(2, "0")}`;
+  const fraction = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+  return `${sign}${fraction}e${expText}`;
+}
+
+/** A number that Python holds as a float even when it is integral (`1.0`, not `1`). */
+export class PythonFloat {
+  constructor(readonly value: number) {}
+}
+
+function quote(text: string): string {
+  let out = '"';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) out += '\\"';
+    else if (c === 0x5c) out += "\\\\";
+    else if (c === 0x0a) out += "\\n";
+    else if (c === 0x0d) out += "\\r";
+    else if (c === 0x09) out += "\\t";
+    else if (c === 0x08) out += "\\b";
+    else if (c === 0x0c) out += "\\f";
+    else if (c < 0x20 || c > 0x7e) out += `\\u${c.toString(16).padStart(4, "0")}`;
+    else out += text[i];
+  }
+  return `${out}"`;
+}
+
+function formatNumber(x: number): string {
+  // JavaScript cannot tell 1 from 1.0: integral values are written as Python ints.
+  return Number.isInteger(x) ? String(x) : pythonFloatRepr(x);
+}
+
+/** `json.dumps(value)` of CPython, for values built from JSON types and `PythonFloat`. */
+export function pythonJsonDumps(
+  value: JsonValue | PythonFloat | readonly unknown[] | object,
+): string {
+  if (value === null || value === undefined) return "null";
+  if (value instanceof PythonFloat) return pythonFloatRepr(value.value);
+  switch (typeof value) {
+    case "boolean":
+      return value ? "true" : "false";
+    case "number":
+      return formatNumber(value);
+    case "string":
+      return quote(value);
+    case "object":
+      if (Array.isArray(value)) {
+        return `[${value.map((item) => pythonJsonDumps(item as JsonValue)).join(", ")}]`;
+      }
+      return `{${Object.entries(value)
+        .filter(([, item]) => item !== undefined)
+        .map(([key, item]) => `${quote(key)}: ${pythonJsonDumps(item as JsonValue)}`)
+        .join(", ")}}`;
+    default:
+      throw new TypeError(`cannot serialize a ${typeof value} to JSON`);
+  }
+}
+
+/** Parses JSON text as Python writes it (accepts `NaN`, `Infinity`, `-Infinity`). */
+export function pythonJsonLoads(text: string): JsonValue {
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch (error) {
+    if (!/NaN|Infinity/.test(text)) throw error;
+    // Replace the non-standard literals outside strings by tagged strings, then restore them.
+    const tagged = text.replace(
+      /("(?:[^"\\]|\\.)*")|(-?Infinity|NaN)/g,
+      (match, str: string | undefined) => (str !== undefined ? match : `"\u0000${match}"`),
+    );
+    return JSON.parse(tagged, (_key, item: unknown) => {
+      if (typeof item === "string" && item.startsWith("\u0000")) return Number(item.slice(1));
+      return item;
+    }) as JsonValue;
+  }
+}

@@ -1,0 +1,116 @@
+import { InvalidArgumentError } from "../errors/index.js";
+import type { StudySnapshot } from "../study/snapshot.js";
+import type { FrozenTrial } from "../trial/frozen.js";
+import { TrialState } from "../trial/state.js";
+import type { Pruner } from "./pruner.js";
+
+/** Options shared by `PercentilePruner` and `MedianPruner` (Optuna's defaults). */
+export interface PercentilePrunerOptions {
+  /** No pruning until this many trials completed. Default 5. */
+  nStartupTrials?: number;
+  /** No pruning before this step of a trial. Default 0. */
+  nWarmupSteps?: number;
+  /** Prune only every this many steps after the warm-up. Default 1. */
+  intervalSteps?: number;
+  /** Compare only when at least this many completed trials reported the step. Default 1. */
+  nMinTrials?: number;
+}
+
+function checkNonNegativeInteger(name: string, value: number, min: number): void {
+  if (!Number.isInteger(value) || value < min) {
+    throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got ${value}.`);
+  }
+}
+
+/** numpy's `nanpercentile` with linear interpolation; NaN when no finite-or-infinite value. */
+export function nanPercentile(values: readonly number[], percentile: number): number {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const position = (percentile / 100) * (sorted.length - 1);
+  const lower = Math.floor(position);
+  const upper = Math.ceil(position);
+  if (lower === upper) return sorted[lower]!;
+  const fraction = position - lower;
+  return sorted[lower]! + (sorted[upper]! - sorted[lower]!) * fraction;
+}
+
+/** Whether `step` is the first reported step at or after the latest pruning checkpoint. */
+function isFirstInIntervalStep(
+  step: number,
+  steps: Iterable<number>,
+  nWarmupSteps: number,
+  intervalSteps: number,
+): boolean {
+  const checkpoint =
+    Math.floor((step - nWarmupSteps) / intervalSteps) * intervalSteps + nWarmupSteps;
+  let secondLast = -1;
+  for (const s of steps) if (s > secondLast && s !== step) secondLast = s;
+  return secondLast < checkpoint;
+}
+
+/**
+ * Prunes a trial whose best intermediate value so far is worse than the given percentile of
+ * the completed trials' values at the same step (Optuna's PercentilePruner).
+ */
+export class PercentilePruner implements Pruner {
+  readonly percentile: number;
+  readonly nStartupTrials: number;
+  readonly nWarmupSteps: number;
+  readonly intervalSteps: number;
+  readonly nMinTrials: number;
+
+  constructor(percentile: number, options: PercentilePrunerOptions = {}) {
+    if (!(percentile >= 0 && percentile <= 100)) {
+      throw new InvalidArgumentError(`percentile must be in [0, 100], got ${percentile}.`);
+    }
+    this.percentile = percentile;
+    this.nStartupTrials = options.nStartupTrials ?? 5;
+    this.nWarmupSteps = options.nWarmupSteps ?? 0;
+    this.intervalSteps = options.intervalSteps ?? 1;
+    this.nMinTrials = options.nMinTrials ?? 1;
+    checkNonNegativeInteger("nStartupTrials", this.nStartupTrials, 0);
+    checkNonNegativeInteger("nWarmupSteps", this.nWarmupSteps, 0);
+    checkNonNegativeInteger("intervalSteps", this.intervalSteps, 1);
+    checkNonNegativeInteger("nMinTrials", this.nMinTrials, 1);
+  }
+
+  prune(study: StudySnapshot, trial: FrozenTrial): boolean {
+    const completed = study.getTrials([TrialState.COMPLETE]);
+    if (completed.length === 0 || completed.length < this.nStartupTrials) return false;
+    const step = trial.lastStep;
+    if (step === null || step < this.nWarmupSteps) return false;
+    if (
+      !isFirstInIntervalStep(
+        step,
+        trial.intermediateValues.keys(),
+        this.nWarmupSteps,
+        this.intervalSteps,
+      )
+    ) {
+      return false;
+    }
+    const maximize = study.directions[0] === "maximize";
+    let best = Number.NaN;
+    for (const v of trial.intermediateValues.values()) {
+      if (Number.isNaN(v)) continue;
+      if (Number.isNaN(best) || (maximize ? v > best : v < best)) best = v;
+    }
+    if (Number.isNaN(best)) return true;
+    const atStep: number[] = [];
+    for (const t of completed) {
+      const v = t.intermediateValues.get(step);
+      if (v !== undefined) atStep.push(v);
+    }
+    if (atStep.length < this.nMinTrials) return false;
+    const threshold = nanPercentile(atStep, maximize ? 100 - this.percentile : this.percentile);
+    if (Number.isNaN(threshold)) return false;
+    return maximize ? best < threshold : best > threshold;
+  }
+}
+
+/** Prunes a trial worse than the median of completed trials at the same step (Optuna's default pruner). */
+export class MedianPruner extends PercentilePruner {
+  constructor(options: PercentilePrunerOptions = {}) {
+    super(50, options);
+  }
+}

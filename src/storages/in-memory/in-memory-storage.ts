@@ -1,0 +1,302 @@
+import { checkDistributionCompatibility, type Distribution } from "../../distributions/index.js";
+import {
+  DuplicatedStudyError,
+  NotFoundError,
+  StorageError,
+  UpdateFinishedTrialError,
+} from "../../errors/index.js";
+import type { JsonValue } from "../../json/python.js";
+import { FrozenTrial } from "../../trial/frozen.js";
+import { isFinished, type StudyDirection, TrialState } from "../../trial/state.js";
+import type { FrozenStudy, Storage, StoredParam, TrialTemplate, TrialUpdate } from "../storage.js";
+
+interface TrialRecord {
+  readonly trialId: number;
+  readonly number: number;
+  readonly studyId: number;
+  state: TrialState;
+  values: readonly number[] | null;
+  datetimeStart: Date | null;
+  datetimeComplete: Date | null;
+  params: Map<string, StoredParam>;
+  userAttrs: Record<string, JsonValue>;
+  systemAttrs: Record<string, JsonValue>;
+  intermediateValues: Map<number, number>;
+  /** Cached immutable view; dropped on every change. */
+  frozen: FrozenTrial | null;
+}
+
+interface StudyRecord {
+  readonly studyId: number;
+  readonly name: string;
+  readonly directions: readonly StudyDirection[];
+  userAttrs: Record<string, JsonValue>;
+  systemAttrs: Record<string, JsonValue>;
+  trials: TrialRecord[];
+  waiting: number;
+  paramDistributions: Map<string, Distribution>;
+  /** Cached list of frozen trials; dropped on every change. */
+  snapshot: readonly FrozenTrial[] | null;
+}
+
+function freeze(record: TrialRecord): FrozenTrial {
+  if (record.frozen !== null) return record.frozen;
+  const params: Record<string, ReturnType<Distribution["toExternalRepr"]>> = {};
+  const distributions: Record<string, Distribution> = {};
+  for (const [name, stored] of record.params) {
+    params[name] = stored.distribution.toExternalRepr(stored.internal);
+    distributions[name] = stored.distribution;
+  }
+  record.frozen = new FrozenTrial({
+    number: record.number,
+    trialId: record.trialId,
+    state: record.state,
+    values: record.values,
+    datetimeStart: record.datetimeStart,
+    datetimeComplete: record.datetimeComplete,
+    params,
+    distributions,
+    userAttrs: { ...record.userAttrs },
+    systemAttrs: { ...record.systemAttrs },
+    intermediateValues: new Map(record.intermediateValues),
+  });
+  return record.frozen;
+}
+
+/**
+ * Studies kept in this process's memory: the fastest storage, gone when the process exits.
+ * Operations are atomic because JavaScript runs them to completion on one thread.
+ */
+export class InMemoryStorage implements Storage {
+  private readonly studies = new Map<number, StudyRecord>();
+  private readonly trials: TrialRecord[] = [];
+  private nextStudyId = 0;
+  private closed = false;
+
+  private study(studyId: number): StudyRecord {
+    this.ensureOpen();
+    const study = this.studies.get(studyId);
+    if (study === undefined) throw new NotFoundError(`No study with id ${studyId} exists.`);
+    return study;
+  }
+
+  private trial(trialId: number): TrialRecord {
+    this.ensureOpen();
+    const trial = this.trials[trialId];
+    if (trial === undefined) throw new NotFoundError(`No trial with id ${trialId} exists.`);
+    return trial;
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new StorageError("This InMemoryStorage was closed.");
+  }
+
+  private touched(record: TrialRecord): void {
+    record.frozen = null;
+    this.study(record.studyId).snapshot = null;
+  }
+
+  private checkParams(study: StudyRecord, params: Readonly<Record<string, StoredParam>>): void {
+    for (const [name, { distribution }] of Object.entries(params)) {
+      const known = study.paramDistributions.get(name);
+      if (known !== undefined) checkDistributionCompatibility(name, known, distribution);
+    }
+    for (const [name, { distribution }] of Object.entries(params)) {
+      study.paramDistributions.set(name, distribution);
+    }
+  }
+
+  async createNewStudy(directions: readonly StudyDirection[], studyName: string): Promise<number> {
+    this.ensureOpen();
+    for (const study of this.studies.values()) {
+      if (study.name === studyName) {
+        throw new DuplicatedStudyError(
+          `A study named "${studyName}" already exists; pick another name or pass loadIfExists: true.`,
+        );
+      }
+    }
+    const studyId = this.nextStudyId++;
+    this.studies.set(studyId, {
+      studyId,
+      name: studyName,
+      directions: Object.freeze([...directions]),
+      userAttrs: {},
+      systemAttrs: {},
+      trials: [],
+      waiting: 0,
+      paramDistributions: new Map(),
+      snapshot: null,
+    });
+    return studyId;
+  }
+
+  async deleteStudy(studyId: number): Promise<void> {
+    this.study(studyId);
+    this.studies.delete(studyId);
+  }
+
+  async setStudyUserAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
+    this.study(studyId).userAttrs[key] = structuredClone(value);
+  }
+
+  async setStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
+    this.study(studyId).systemAttrs[key] = structuredClone(value);
+  }
+
+  async claimStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<boolean> {
+    const study = this.study(studyId);
+    if (key in study.systemAttrs) return false;
+    study.systemAttrs[key] = structuredClone(value);
+    return true;
+  }
+
+  async getStudyIdFromName(studyName: string): Promise<number> {
+    this.ensureOpen();
+    for (const study of this.studies.values()) if (study.name === studyName) return study.studyId;
+    throw new NotFoundError(`No study named "${studyName}" exists in this storage.`);
+  }
+
+  async getStudyNameFromId(studyId: number): Promise<string> {
+    return this.study(studyId).name;
+  }
+
+  async getStudyDirections(studyId: number): Promise<readonly StudyDirection[]> {
+    return this.study(studyId).directions;
+  }
+
+  async getStudyUserAttrs(studyId: number): Promise<Readonly<Record<string, JsonValue>>> {
+    return structuredClone(this.study(studyId).userAttrs);
+  }
+
+  async getStudySystemAttrs(studyId: number): Promise<Readonly<Record<string, JsonValue>>> {
+    return structuredClone(this.study(studyId).systemAttrs);
+  }
+
+  async getAllStudies(): Promise<readonly FrozenStudy[]> {
+    this.ensureOpen();
+    return [...this.studies.values()].map((s) => ({
+      studyId: s.studyId,
+      studyName: s.name,
+      directions: s.directions,
+      userAttrs: structuredClone(s.userAttrs),
+      systemAttrs: structuredClone(s.systemAttrs),
+    }));
+  }
+
+  async createNewTrial(studyId: number, template: TrialTemplate = {}): Promise<FrozenTrial> {
+    const study = this.study(studyId);
+    const params = template.params ?? {};
+    this.checkParams(study, params);
+    const state = template.state ?? TrialState.RUNNING;
+    const record: TrialRecord = {
+      trialId: this.trials.length,
+      number: study.trials.length,
+      studyId,
+      state,
+      values: template.values ?? null,
+      datetimeStart:
+        template.datetimeStart !== undefined
+          ? template.datetimeStart
+          : state === TrialState.WAITING
+            ? null
+            : new Date(),
+      datetimeComplete:
+        template.datetimeComplete !== undefined
+          ? template.datetimeComplete
+          : isFinished(state)
+            ? new Date()
+            : null,
+      params: new Map(Object.entries(params)),
+      userAttrs: structuredClone({ ...template.userAttrs }),
+      systemAttrs: structuredClone({ ...template.systemAttrs }),
+      intermediateValues: new Map(template.intermediateValues ?? []),
+      frozen: null,
+    };
+    this.trials.push(record);
+    study.trials.push(record);
+    if (state === TrialState.WAITING) study.waiting++;
+    study.snapshot = null;
+    return freeze(record);
+  }
+
+  async popWaitingTrial(studyId: number): Promise<FrozenTrial | null> {
+    const study = this.study(studyId);
+    if (study.waiting === 0) return null;
+    for (const record of study.trials) {
+      if (record.state === TrialState.WAITING) {
+        record.state = TrialState.RUNNING;
+        record.datetimeStart = new Date();
+        study.waiting--;
+        this.touched(record);
+        return freeze(record);
+      }
+    }
+    return null;
+  }
+
+  async updateTrial(trialId: number, update: TrialUpdate): Promise<void> {
+    const record = this.trial(trialId);
+    if (isFinished(record.state)) {
+      throw new UpdateFinishedTrialError(
+        `Trial ${record.number} is already ${record.state} and cannot be changed.`,
+      );
+    }
+    const study = this.study(record.studyId);
+    if (update.params !== undefined) this.checkParams(study, update.params);
+    if (update.params !== undefined) {
+      for (const [name, stored] of Object.entries(update.params)) record.params.set(name, stored);
+    }
+    if (update.intermediateValues !== undefined) {
+      for (const [step, value] of update.intermediateValues)
+        record.intermediateValues.set(step, value);
+      record.intermediateValues = new Map(
+        [...record.intermediateValues].sort((a, b) => a[0] - b[0]),
+      );
+    }
+    if (update.userAttrs !== undefined) {
+      Object.assign(record.userAttrs, structuredClone(update.userAttrs));
+    }
+    if (update.systemAttrs !== undefined) {
+      Object.assign(record.systemAttrs, structuredClone(update.systemAttrs));
+    }
+    if (update.values !== undefined)
+      record.values = update.values === null ? null : [...update.values];
+    if (update.state !== undefined && update.state !== record.state) {
+      if (record.state === TrialState.WAITING) study.waiting--;
+      if (update.state === TrialState.WAITING) study.waiting++;
+      if (update.state === TrialState.RUNNING && record.datetimeStart === null) {
+        record.datetimeStart = new Date();
+      }
+      record.state = update.state;
+      if (isFinished(update.state)) record.datetimeComplete = new Date();
+    }
+    this.touched(record);
+  }
+
+  async getTrial(trialId: number): Promise<FrozenTrial> {
+    return freeze(this.trial(trialId));
+  }
+
+  async getAllTrials(
+    studyId: number,
+    options: { states?: readonly TrialState[] } = {},
+  ): Promise<readonly FrozenTrial[]> {
+    const study = this.study(studyId);
+    if (study.snapshot === null) study.snapshot = Object.freeze(study.trials.map(freeze));
+    const states = options.states;
+    if (states === undefined) return study.snapshot;
+    return study.snapshot.filter((t) => states.includes(t.state));
+  }
+
+  async getNTrials(studyId: number, states?: readonly TrialState[]): Promise<number> {
+    const study = this.study(studyId);
+    if (states === undefined) return study.trials.length;
+    let n = 0;
+    for (const t of study.trials) if (states.includes(t.state)) n++;
+    return n;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}

@@ -1,0 +1,89 @@
+import type { Distribution } from "../distributions/index.js";
+import type { JsonValue } from "../json/python.js";
+import type { FrozenTrial } from "../trial/frozen.js";
+import type { StudyDirection, TrialState } from "../trial/state.js";
+
+/** A study as a storage lists it. */
+export interface FrozenStudy {
+  readonly studyId: number;
+  readonly studyName: string;
+  readonly directions: readonly StudyDirection[];
+  readonly userAttrs: Readonly<Record<string, JsonValue>>;
+  readonly systemAttrs: Readonly<Record<string, JsonValue>>;
+}
+
+/** A parameter as stored: Optuna's internal float form and its distribution. */
+export interface StoredParam {
+  readonly internal: number;
+  readonly distribution: Distribution;
+}
+
+/** The fields of a trial to create (all optional: a bare RUNNING trial by default). */
+export interface TrialTemplate {
+  state?: TrialState;
+  values?: readonly number[] | null;
+  datetimeStart?: Date | null;
+  datetimeComplete?: Date | null;
+  params?: Readonly<Record<string, StoredParam>>;
+  userAttrs?: Readonly<Record<string, JsonValue>>;
+  systemAttrs?: Readonly<Record<string, JsonValue>>;
+  intermediateValues?: ReadonlyMap<number, number>;
+}
+
+/**
+ * Changes to a running trial, applied atomically in one call. Setting a finished `state`
+ * also stamps the completion time; after that the trial is immutable.
+ */
+export interface TrialUpdate {
+  params?: Readonly<Record<string, StoredParam>>;
+  intermediateValues?: ReadonlyMap<number, number>;
+  userAttrs?: Readonly<Record<string, JsonValue>>;
+  systemAttrs?: Readonly<Record<string, JsonValue>>;
+  state?: TrialState;
+  values?: readonly number[] | null;
+}
+
+/**
+ * Where studies and trials live. Every method is asynchronous so that networked databases fit
+ * the same interface. Implementations guarantee, also across processes sharing one database:
+ * - trial numbers of a study are allocated atomically (unique and contiguous from 0);
+ * - `popWaitingTrial` hands each WAITING trial to exactly one caller;
+ * - `claimStudySystemAttr` writes a key only if it is absent, atomically;
+ * - a finished trial (COMPLETE, PRUNED, FAIL) is never changed again
+ *   (`updateTrial` then throws `UpdateFinishedTrialError`);
+ * - a parameter name keeps a compatible distribution across the trials of a study
+ *   (`IncompatibleDistributionError` otherwise).
+ */
+export interface Storage {
+  /** Creates a study; throws `DuplicatedStudyError` if the name is taken. Returns its id. */
+  createNewStudy(directions: readonly StudyDirection[], studyName: string): Promise<number>;
+  /** Deletes a study and all its trials; throws `NotFoundError` if it does not exist. */
+  deleteStudy(studyId: number): Promise<void>;
+  setStudyUserAttr(studyId: number, key: string, value: JsonValue): Promise<void>;
+  setStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<void>;
+  /** Sets a study system attribute only if the key is absent; true when this call set it. */
+  claimStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<boolean>;
+  /** Throws `NotFoundError` for an unknown name. */
+  getStudyIdFromName(studyName: string): Promise<number>;
+  getStudyNameFromId(studyId: number): Promise<string>;
+  getStudyDirections(studyId: number): Promise<readonly StudyDirection[]>;
+  getStudyUserAttrs(studyId: number): Promise<Readonly<Record<string, JsonValue>>>;
+  getStudySystemAttrs(studyId: number): Promise<Readonly<Record<string, JsonValue>>>;
+  getAllStudies(): Promise<readonly FrozenStudy[]>;
+
+  /** Creates a trial with the next number of the study (RUNNING unless the template says). */
+  createNewTrial(studyId: number, template?: TrialTemplate): Promise<FrozenTrial>;
+  /** Atomically turns the oldest WAITING trial into RUNNING and returns it, or null. */
+  popWaitingTrial(studyId: number): Promise<FrozenTrial | null>;
+  /** Applies changes to an unfinished trial atomically. */
+  updateTrial(trialId: number, update: TrialUpdate): Promise<void>;
+  getTrial(trialId: number): Promise<FrozenTrial>;
+  /** All trials of a study ordered by number, optionally only some states. Do not mutate. */
+  getAllTrials(
+    studyId: number,
+    options?: { states?: readonly TrialState[] },
+  ): Promise<readonly FrozenTrial[]>;
+  getNTrials(studyId: number, states?: readonly TrialState[]): Promise<number>;
+  /** Releases connections and files. The storage is unusable afterwards. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,298 @@
+import {
+  checkDistributionCompatibility,
+  type Distribution,
+  type Params,
+  type ParamValue,
+  type SearchSpace,
+  singleValue,
+} from "../distributions/index.js";
+import { InvalidArgumentError, UpdateFinishedTrialError } from "../errors/index.js";
+import type { JsonValue } from "../json/python.js";
+import { logger } from "../logging/index.js";
+import type { Pruner } from "../pruners/pruner.js";
+import type { Sampler } from "../samplers/sampler.js";
+import type { Storage, StoredParam, TrialUpdate } from "../storages/storage.js";
+import type { StudySnapshot } from "../study/snapshot.js";
+import type { FrozenTrial } from "./frozen.js";
+import type { StudyDirection, TrialState } from "./state.js";
+import { SuggestingTrial, type Trial } from "./trial.js";
+
+/** What a live trial needs from its study. */
+export interface TrialHost {
+  readonly storage: Storage;
+  readonly sampler: Sampler;
+  readonly pruner: Pruner;
+  readonly directions: readonly StudyDirection[];
+  /** A fresh snapshot of the study. */
+  snapshot(): Promise<StudySnapshot>;
+}
+
+/** Pending writes are flushed at least this often while a trial runs. */
+const FLUSH_INTERVAL_MS = 1000;
+
+/**
+ * A trial running in this process. Suggestions are sampled synchronously from the snapshot
+ * taken at start and written to the storage in batches: before `report`, `shouldPrune`,
+ * when the trial ends, and on a timer. Storage calls run one after another in call order.
+ */
+export class LiveTrial extends SuggestingTrial implements Trial {
+  readonly number: number;
+  readonly trialId: number;
+  readonly datetimeStart: Date | null;
+  private readonly host: TrialHost;
+  private readonly snapshotAtStart: StudySnapshot;
+  private readonly start: FrozenTrial;
+  private readonly fixedParams: Params;
+  private readonly relativeSpace: SearchSpace;
+  private readonly relativeParams: Params;
+  private readonly current: Params = {};
+  private readonly currentDistributions: SearchSpace = {};
+  private readonly attrs: Record<string, JsonValue>;
+  private readonly intermediate = new Map<number, number>();
+  private view: FrozenTrial | null = null;
+
+  private pendingParams: Record<string, StoredParam> = {};
+  private pendingIntermediate = new Map<number, number>();
+  private pendingUserAttrs: Record<string, JsonValue> = {};
+  private pendingSystemAttrs: Record<string, JsonValue> = {};
+  private hasPending = false;
+  private timer: NodeJS.Timeout | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private chainError: unknown = undefined;
+  private readonly abort = new AbortController();
+  /** Set once the trial has ended (in this process or from outside). */
+  finishedState: TrialState | null = null;
+
+  constructor(host: TrialHost, start: FrozenTrial, snapshot: StudySnapshot) {
+    super();
+    this.host = host;
+    this.start = start;
+    this.number = start.number;
+    this.trialId = start.trialId;
+    this.datetimeStart = start.datetimeStart;
+    this.snapshotAtStart = snapshot;
+    this.attrs = { ...start.userAttrs };
+    Object.assign(this.current, start.params);
+    Object.assign(this.currentDistributions, start.distributions);
+    const fixed = start.systemAttrs["fixed_params"];
+    this.fixedParams =
+      fixed !== null && typeof fixed === "object" && !Array.isArray(fixed) ? (fixed as Params) : {};
+    this.relativeSpace = host.sampler.inferRelativeSearchSpace(snapshot, start);
+    this.relativeParams = host.sampler.sampleRelative(snapshot, start, this.relativeSpace);
+  }
+
+  get params(): Readonly<Params> {
+    return { ...this.current };
+  }
+
+  get distributions(): Readonly<SearchSpace> {
+    return { ...this.currentDistributions };
+  }
+
+  get userAttrs(): Readonly<Record<string, JsonValue>> {
+    return structuredClone(this.attrs);
+  }
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  /** The trial as it is now, as samplers see it. */
+  frozen(): FrozenTrial {
+    this.view ??= this.start.with({
+      params: { ...this.current },
+      distributions: { ...this.currentDistributions },
+      userAttrs: { ...this.attrs },
+      intermediateValues: new Map(this.intermediate),
+    });
+    return this.view;
+  }
+
+  private ensureRunning(action: string): void {
+    if (this.finishedState !== null) {
+      throw new UpdateFinishedTrialError(
+        `Cannot ${action}: trial ${this.number} has already finished as ${this.finishedState}.`,
+      );
+    }
+  }
+
+  protected suggest(name: string, distribution: Distribution): unknown {
+    this.ensureRunning(`suggest "${name}"`);
+    const previous = this.currentDistributions[name];
+    if (previous !== undefined) {
+      checkDistributionCompatibility(name, previous, distribution);
+      return this.current[name];
+    }
+    const value = this.pick(name, distribution);
+    const internal = distribution.toInternalRepr(value);
+    const external = distribution.toExternalRepr(internal);
+    this.current[name] = external;
+    this.currentDistributions[name] = distribution;
+    this.pendingParams[name] = { internal, distribution };
+    this.changed();
+    return external;
+  }
+
+  private pick(name: string, distribution: Distribution): ParamValue {
+    if (name in this.fixedParams) {
+      const value = this.fixedParams[name]!;
+      if (!distribution.contains(distribution.toInternalRepr(value))) {
+        logger.warn(
+          `Fixed parameter "${name}" with value ${String(value)} is out of range for its distribution.`,
+        );
+      }
+      return value;
+    }
+    if (distribution.single()) return singleValue(distribution);
+    const relative = this.relativeSpace[name];
+    if (relative !== undefined && name in this.relativeParams) {
+      checkDistributionCompatibility(name, relative, distribution);
+      const value = this.relativeParams[name]!;
+      if (distribution.contains(distribution.toInternalRepr(value))) return value;
+    }
+    return this.host.sampler.sampleIndependent(
+      this.snapshotAtStart,
+      this.frozen(),
+      name,
+      distribution,
+    );
+  }
+
+  private changed(): void {
+    this.view = null;
+    this.hasPending = true;
+    if (this.timer === undefined) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        void this.flush().catch(() => undefined);
+      }, FLUSH_INTERVAL_MS);
+      this.timer.unref();
+    }
+  }
+
+  private takePending(): TrialUpdate | null {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (!this.hasPending) return null;
+    const update: TrialUpdate = {};
+    if (Object.keys(this.pendingParams).length > 0) update.params = this.pendingParams;
+    if (this.pendingIntermediate.size > 0) update.intermediateValues = this.pendingIntermediate;
+    if (Object.keys(this.pendingUserAttrs).length > 0) update.userAttrs = this.pendingUserAttrs;
+    if (Object.keys(this.pendingSystemAttrs).length > 0) {
+      update.systemAttrs = this.pendingSystemAttrs;
+    }
+    this.pendingParams = {};
+    this.pendingIntermediate = new Map();
+    this.pendingUserAttrs = {};
+    this.pendingSystemAttrs = {};
+    this.hasPending = false;
+    return update;
+  }
+
+  /** Runs a storage operation after the ones before it; remembers a failure for the next await. */
+  private enqueue(operation: () => Promise<void>): Promise<void> {
+    const next = this.chain.then(operation);
+    this.chain = next.catch((error: unknown) => {
+      this.chainError ??= error;
+    });
+    return next;
+  }
+
+  /** Writes pending suggestions, reports and attributes to the storage. */
+  flush(): Promise<void> {
+    const update = this.takePending();
+    if (update === null) return this.chain.then(() => this.rethrow());
+    return this.enqueue(() => this.host.storage.updateTrial(this.trialId, update));
+  }
+
+  private rethrow(): void {
+    if (this.chainError !== undefined) {
+      const error = this.chainError;
+      this.chainError = undefined;
+      throw error;
+    }
+  }
+
+  async report(value: number, step: number): Promise<void> {
+    this.ensureRunning("report");
+    if (this.host.directions.length > 1) {
+      throw new InvalidArgumentError(
+        "trial.report is not supported for multi-objective studies (pruning needs one objective).",
+      );
+    }
+    if (typeof value !== "number") {
+      throw new InvalidArgumentError(`report: value must be a number, got ${typeof value}.`);
+    }
+    if (!Number.isSafeInteger(step) || step < 0) {
+      throw new InvalidArgumentError(`report: step must be a non-negative integer, got ${step}.`);
+    }
+    if (this.intermediate.has(step)) {
+      logger.warn(
+        `The value reported at step ${step} of trial ${this.number} is ignored: that step was already reported.`,
+      );
+      return;
+    }
+    this.intermediate.set(step, value);
+    this.pendingIntermediate.set(step, value);
+    this.changed();
+    await this.flush();
+  }
+
+  async shouldPrune(): Promise<boolean> {
+    this.ensureRunning("check pruning");
+    if (this.host.directions.length > 1) {
+      throw new InvalidArgumentError(
+        "trial.shouldPrune is not supported for multi-objective studies.",
+      );
+    }
+    await this.flush();
+    const snapshot = await this.host.snapshot();
+    const self = snapshot.trials[this.number] ?? this.frozen();
+    return this.host.pruner.prune(snapshot, self.trialId === this.trialId ? self : this.frozen());
+  }
+
+  setUserAttr(key: string, value: JsonValue): void {
+    this.ensureRunning("set a user attribute");
+    this.attrs[key] = structuredClone(value);
+    this.pendingUserAttrs[key] = this.attrs[key]!;
+    this.changed();
+  }
+
+  /** Sets a system attribute (for samplers and integrations). */
+  setSystemAttr(key: string, value: JsonValue): void {
+    this.ensureRunning("set a system attribute");
+    this.pendingSystemAttrs[key] = structuredClone(value);
+    this.changed();
+  }
+
+  /**
+   * Ends the trial: writes what is pending together with the final state and values.
+   * Returns false (and writes nothing) when the trial had already ended.
+   */
+  async finish(
+    state: TrialState,
+    values: readonly number[] | null,
+    systemAttrs?: Record<string, JsonValue>,
+  ): Promise<boolean> {
+    if (this.finishedState !== null) return false;
+    this.finishedState = state;
+    if (systemAttrs !== undefined) Object.assign(this.pendingSystemAttrs, systemAttrs);
+    this.hasPending = true;
+    const update = this.takePending() ?? {};
+    update.state = state;
+    update.values = values;
+    try {
+      await this.enqueue(() => this.host.storage.updateTrial(this.trialId, update));
+    } finally {
+      this.abort.abort();
+    }
+    return true;
+  }
+
+  /** Suggests a parameter from a distribution object (as `ask(fixedDistributions)` needs). */
+  suggestDistribution(name: string, distribution: Distribution): unknown {
+    return this.suggest(name, distribution);
+  }
+}
