@@ -17,4 +17,6 @@ export function buildProgram(): Command {
     .showHelpAfterError();
 }
 
-await buildProgram().parseAsync(process.argv);
+const program = buildProgram();
+if (process.argv.length <= 2) program.help();
+await program.parseAsync(process.argv);

@@ -23,6 +23,7 @@ export class ProgressBar {
   private readonly bar: cliProgress.SingleBar;
   private readonly started = Date.now();
   private readonly byTime: boolean;
+  private readonly timeout: number | undefined;
   private readonly ticker: NodeJS.Timeout;
   private done = 0;
   private best = "-";
@@ -47,38 +48,41 @@ export class ProgressBar {
       cliProgress.Presets.shades_classic,
     );
     const total = this.byTime ? Math.max(1, Math.round(options.timeout!)) : (options.nTrials ?? 0);
-    this.bar = this.multi.create(total, 0, this.payload(options.timeout));
+    this.timeout = options.timeout;
+    this.bar = this.multi.create(total, 0, this.payload());
     this.previousSink = setLogSink((line) => this.multi.log(`${line}\n`));
-    this.ticker = setInterval(() => this.refresh(options.timeout), 1000);
+    this.ticker = setInterval(() => this.refresh(), 1000);
     this.ticker.unref();
   }
 
-  private payload(timeout?: number): Record<string, string> {
+  private payload(): Record<string, string> {
     const elapsed = (Date.now() - this.started) / 1000;
     return {
       best: this.best,
       elapsed: formatSeconds(elapsed),
-      limit: timeout !== undefined ? formatSeconds(timeout) : "-",
+      limit: this.timeout !== undefined ? formatSeconds(this.timeout) : "-",
     };
   }
 
-  private refresh(timeout?: number): void {
+  private refresh(): void {
     const elapsed = (Date.now() - this.started) / 1000;
     const value = this.byTime ? Math.min(Math.round(elapsed), this.bar.getTotal()) : this.done;
-    this.bar.update(value, this.payload(timeout));
+    this.bar.update(value, this.payload());
   }
 
   /** Counts a finished trial and shows the best value so far. */
   trialFinished(best: number | undefined): void {
     this.done++;
     if (best !== undefined) this.best = String(Number(best.toPrecision(6)));
-    if (!this.byTime) this.bar.update(this.done, { best: this.best });
+    this.refresh();
   }
 
   /** Removes the timer and restores log output. */
   stop(): void {
     clearInterval(this.ticker);
-    if (!this.byTime) this.bar.update(this.done, { best: this.best });
+    this.refresh();
+    // A last redraw flushes log lines still buffered above the bar.
+    this.multi.update();
     this.multi.stop();
     setLogSink(this.previousSink);
   }

@@ -43,7 +43,10 @@ export class FrozenTrial {
     this.number = init.number;
     this.trialId = init.trialId;
     this.state = init.state;
-    this.values = init.values === null ? null : Object.freeze([...init.values]);
+    this.values =
+      init.values === null || Object.isFrozen(init.values)
+        ? init.values
+        : Object.freeze([...init.values]);
     this.datetimeStart = init.datetimeStart;
     this.datetimeComplete = init.datetimeComplete;
     this.params = Object.freeze(init.params);
@@ -79,7 +82,7 @@ export class FrozenTrial {
     return last;
   }
 
-  /** A copy with some fields replaced. */
+  /** A copy with some fields replaced (unchanged fields are shared: they are frozen). */
   with(changes: Partial<FrozenTrialInit>): FrozenTrial {
     return new FrozenTrial({
       number: this.number,
@@ -88,10 +91,10 @@ export class FrozenTrial {
       values: this.values,
       datetimeStart: this.datetimeStart,
       datetimeComplete: this.datetimeComplete,
-      params: { ...this.params },
-      distributions: { ...this.distributions },
-      userAttrs: { ...this.userAttrs },
-      systemAttrs: { ...this.systemAttrs },
+      params: this.params as Params,
+      distributions: this.distributions as SearchSpace,
+      userAttrs: this.userAttrs as Record<string, JsonValue>,
+      systemAttrs: this.systemAttrs as Record<string, JsonValue>,
       intermediateValues: this.intermediateValues,
       ...changes,
     });

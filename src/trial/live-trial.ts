@@ -59,7 +59,8 @@ export class LiveTrial extends SuggestingTrial implements Trial {
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
   private chainError: unknown = undefined;
-  private readonly abort = new AbortController();
+  /** Created on first use of `signal`: an AbortController costs more than a whole trial. */
+  private abort: AbortController | null = null;
   /** Set once the trial has ended (in this process or from outside). */
   finishedState: TrialState | null = null;
 
@@ -94,6 +95,8 @@ export class LiveTrial extends SuggestingTrial implements Trial {
   }
 
   get signal(): AbortSignal {
+    this.abort ??= new AbortController();
+    if (this.finishedState !== null && !this.abort.signal.aborted) this.abort.abort();
     return this.abort.signal;
   }
 
@@ -286,7 +289,7 @@ export class LiveTrial extends SuggestingTrial implements Trial {
     try {
       await this.enqueue(() => this.host.storage.updateTrial(this.trialId, update));
     } finally {
-      this.abort.abort();
+      this.abort?.abort();
     }
     return true;
   }
