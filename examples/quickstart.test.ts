@@ -1,5 +1,5 @@
+import { setVerbosity, Verbosity } from "skipjack";
 import { describe, expect, it } from "vitest";
-import { setVerbosity, Verbosity } from "../src/index.js";
 import { runQuickstart } from "./quickstart.js";
 
 describe("quick-start example", () => {

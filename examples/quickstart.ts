@@ -12,7 +12,7 @@ import {
   RandomSampler,
   type Trial,
   TrialPruned,
-} from "../src/index.js";
+} from "skipjack";
 import { loadDigits, standardize, stratifiedSplit, subset } from "./lib/digits.js";
 import { type SoftmaxConfig, SoftmaxRegression } from "./lib/softmax.js";
 
