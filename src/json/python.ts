@@ -60,7 +60,7 @@ function quote(text: string): string {
 
 function formatNumber(x: number): string {
   // JavaScript cannot tell 1 from 1.0: integral values are written as Python ints.
-  return Number.isInteger(x) ? String(x) : pythonFloatRepr(x);
+  return Number.isInteger(x) && !Object.is(x, -0) ? String(x) : pythonFloatRepr(x);
 }
 
 /** `json.dumps(value)` of CPython, for values built from JSON types and `PythonFloat`. */
@@ -95,14 +95,19 @@ export function pythonJsonLoads(text: string): JsonValue {
     return JSON.parse(text) as JsonValue;
   } catch (error) {
     if (!/NaN|Infinity/.test(text)) throw error;
-    // Replace the non-standard literals outside strings by tagged strings, then restore them.
+    // Replace the non-standard literals outside strings by strings tagged with U+0000, then
+    // restore them; real strings that start with U+0000 get the tag doubled to stay strings.
     const tagged = text.replace(
-      /("(?:[^"\\]|\\.)*")|(-?Infinity|NaN)/g,
-      (match, str: string | undefined) => (str !== undefined ? match : `"\u0000${match}"`),
+      /("(?:[^"\\]|\\.)*")(\s*:)?|(-?Infinity|NaN)/g,
+      (match, str: string | undefined, colon: string | undefined) => {
+        if (str === undefined) return `"\\u0000${match}"`;
+        if (colon === undefined && str.startsWith('"\\u0000')) return `"\\u0000${str.slice(1)}`;
+        return match;
+      },
     );
     return JSON.parse(tagged, (_key, item: unknown) => {
-      if (typeof item === "string" && item.startsWith("\u0000")) return Number(item.slice(1));
-      return item;
+      if (typeof item !== "string" || !item.startsWith("\u0000")) return item;
+      return item.startsWith("\u0000\u0000") ? item.slice(1) : Number(item.slice(1));
     }) as JsonValue;
   }
 }

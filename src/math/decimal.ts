@@ -63,3 +63,15 @@ export function rangeBelowStep(low: number, high: number, step: number): boolean
   const [ru, su] = align({ units: hu - lu, scale: scaleHL }, toScaled(step));
   return ru < su;
 }
+
+/** low, low + step, ... <= high, each computed in exact decimal (no 0.30000000000000004). */
+export function steppedValues(low: number, high: number, step: number): number[] {
+  const l = toScaled(low);
+  const [hu, lu, scaleHL] = align(toScaled(high), l);
+  const [su, , scaleS] = align(toScaled(step), { units: 0n, scale: scaleHL });
+  const scale = Math.max(scaleHL, scaleS);
+  const factor = 10n ** BigInt(scale - scaleHL);
+  const values: number[] = [];
+  for (let v = lu * factor; v <= hu * factor; v += su) values.push(toNumber(v, scale));
+  return values;
+}

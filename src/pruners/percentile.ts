@@ -22,16 +22,23 @@ function checkNonNegativeInteger(name: string, value: number, min: number): void
   }
 }
 
-/** numpy's `nanpercentile` with linear interpolation; NaN when no finite-or-infinite value. */
+/**
+ * numpy's `nanpercentile` with linear interpolation, including its rounding (interpolating
+ * from the nearer end) and its NaN for a span that reaches an infinity; NaN when empty.
+ */
 export function nanPercentile(values: readonly number[], percentile: number): number {
   const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const position = (percentile / 100) * (sorted.length - 1);
-  const lower = Math.floor(position);
-  const upper = Math.ceil(position);
-  if (lower === upper) return sorted[lower]!;
-  const fraction = position - lower;
-  return sorted[lower]! + (sorted[upper]! - sorted[lower]!) * fraction;
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const position = (n - 1) * (percentile / 100);
+  const last = position >= n - 1;
+  const lower = last ? n - 1 : Math.floor(position);
+  const upper = last ? n - 1 : lower + 1;
+  const fraction = last ? 1 : position - lower;
+  const a = sorted[lower]!;
+  const b = sorted[upper]!;
+  const span = b - a;
+  return fraction >= 0.5 ? b - span * (1 - fraction) : a + span * fraction;
 }
 
 /** Whether `step` is the first reported step at or after the latest pruning checkpoint. */

@@ -1,5 +1,6 @@
 import type { Distribution, ParamValue } from "../../distributions/index.js";
 import { InvalidDistributionError } from "../../errors/index.js";
+import { steppedValues } from "../../math/decimal.js";
 import { Rng } from "../../math/rng.js";
 import type { StudySnapshot } from "../../study/snapshot.js";
 import type { Study } from "../../study/study.js";
@@ -30,8 +31,7 @@ function enumerate(distribution: Distribution): number[] {
           "BruteForceSampler needs finite search spaces: give suggestFloat a step, or use suggestInt/suggestCategorical.",
         );
       }
-      const n = Math.round((distribution.high - distribution.low) / distribution.step);
-      return Array.from({ length: n + 1 }, (_, i) => distribution.low + i * distribution.step!);
+      return steppedValues(distribution.low, distribution.high, distribution.step);
     }
   }
 }

@@ -87,7 +87,9 @@ export class QMCSampler implements Sampler {
     const point = this.pointAt(trial.number);
     const params: Params = {};
     this.names.forEach((name, i) => {
-      params[name] = fromUnit(searchSpace[name]!, point[i]!);
+      // A wrapper (e.g. PartialFixedSampler) may have removed a name: keep dimensions aligned.
+      const distribution = searchSpace[name];
+      if (distribution !== undefined) params[name] = fromUnit(distribution, point[i]!);
     });
     return params;
   }
