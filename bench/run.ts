@@ -17,11 +17,19 @@ console.log(`node ${process.version}, ${new Date().toISOString()}`);
 
 if (wanted("core")) {
   const ours = await measureCoreOverhead(quick ? 1 : 5);
-  const optuna = quick ? null : runOptunaScript<{ version: string; msPerTrial: number }>("core_overhead.py");
+  const optuna = quick
+    ? null
+    : runOptunaScript<{ version: string; msPerTrial: number }>("core_overhead.py");
   const optunaMs = optuna?.msPerTrial ?? Number.NaN;
   printTable(
     "Whole-trial overhead, RandomSampler, in-memory, 6 floats (ms per trial, trials 900-1000)",
-    ["measure", "skipjack", optuna ? `Optuna ${optuna.version}` : "Optuna (not run)", "speed-up", "target"],
+    [
+      "measure",
+      "skipjack",
+      optuna ? `Optuna ${optuna.version}` : "Optuna (not run)",
+      "speed-up",
+      "target",
+    ],
     [
       [
         "ms per trial",

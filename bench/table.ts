@@ -1,8 +1,12 @@
 /** Prints rows as a Markdown table (so a run can be pasted into bench/RESULTS.md). */
 export function printTable(title: string, headers: string[], rows: (string | number)[][]): void {
-  const cells = [headers, ...rows.map((r) => r.map((c) => (typeof c === "number" ? formatNumber(c) : c)))];
+  const cells = [
+    headers,
+    ...rows.map((r) => r.map((c) => (typeof c === "number" ? formatNumber(c) : c))),
+  ];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => String(r[i] ?? "").length)));
-  const line = (r: (string | number)[]) => `| ${r.map((c, i) => String(c).padEnd(widths[i]!)).join(" | ")} |`;
+  const line = (r: (string | number)[]) =>
+    `| ${r.map((c, i) => String(c).padEnd(widths[i]!)).join(" | ")} |`;
   console.log(`\n### ${title}\n`);
   console.log(line(cells[0]!));
   console.log(`| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`);

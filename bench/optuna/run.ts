@@ -10,7 +10,10 @@ export function runOptunaScript<T>(script: string, args: string[] = []): T | nul
   const path = fileURLToPath(new URL(script, import.meta.url));
   if (!existsSync(PYTHON)) return null;
   try {
-    const out = execFileSync(PYTHON, [path, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const out = execFileSync(PYTHON, [path, ...args], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
     return JSON.parse(out.trim().split("\n").at(-1)!) as T;
   } catch {
     return null;

@@ -52,7 +52,11 @@ export class Rng {
   constructor(seed: StreamKey, ...keys: StreamKey[]) {
     let h = typeof seed === "number" ? foldNumber(seed) : hashString(seed);
     for (const key of keys) {
-      h = mix32(h ^ (typeof key === "number" ? foldNumber(key) : hashString(key)));
+      // Mix the running hash before combining so that the key order matters:
+      // (seed 3, trial 5) and (seed 5, trial 3) must give different streams.
+      h = mix32(
+        mix32(h + 0x632be5ab) ^ (typeof key === "number" ? foldNumber(key) : hashString(key)),
+      );
     }
     // SplitMix32-style expansion of the hash into a non-zero 128-bit state.
     this.s0 = mix32(h);
