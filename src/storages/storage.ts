@@ -2,6 +2,7 @@ import type { Distribution } from "../distributions/index.js";
 import type { JsonValue } from "../json/python.js";
 import type { FrozenTrial } from "../trial/frozen.js";
 import type { StudyDirection, TrialState } from "../trial/state.js";
+import type { FailedTrialCallback, Heartbeat } from "./heartbeat.js";
 
 /** A study as a storage lists it. */
 export interface FrozenStudy {
@@ -84,6 +85,27 @@ export interface Storage {
     options?: { states?: readonly TrialState[] },
   ): Promise<readonly FrozenTrial[]>;
   getNTrials(studyId: number, states?: readonly TrialState[]): Promise<number>;
+
+  /**
+   * Heartbeats (optional; Optuna's `BaseHeartbeat`, see heartbeat.ts). Seconds between the
+   * heartbeats of a running trial, or null when heartbeats are off.
+   */
+  getHeartbeatInterval?(): number | null;
+  /** Records that the trial's worker is alive, now (in the database's clock). */
+  recordHeartbeat?(trialId: number): Promise<void>;
+  /**
+   * Records the trial's heartbeat now and every interval until `stop` (optional: by default
+   * `recordHeartbeat` on a timer). SQL storages beat from a thread, so that an objective
+   * blocking the event loop still beats.
+   */
+  startHeartbeat?(trialId: number): Heartbeat;
+  /**
+   * Marks FAIL the study's RUNNING trials whose last heartbeat is older than the grace period
+   * and returns them. Each stale trial is returned by exactly one caller, across processes.
+   */
+  failStaleTrials?(studyId: number): Promise<FrozenTrial[]>;
+  /** The callback to run on each trial that `failStaleTrials` failed, or null. */
+  getFailedTrialCallback?(): FailedTrialCallback | null;
   /** Releases connections and files. The storage is unusable afterwards. */
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, TrialPruned } from "../errors/index.js";
 import { getVerbosity, logger, Verbosity } from "../logging/index.js";
+import { failStaleTrials, startHeartbeat } from "../storages/heartbeat.js";
 import type { FrozenTrial } from "../trial/frozen.js";
 import type { LiveTrial } from "../trial/live-trial.js";
 import { TrialState } from "../trial/state.js";
@@ -123,17 +124,20 @@ export async function optimize(
   if (handleSigint) process.on("SIGINT", onSigint);
 
   const runOne = async (): Promise<void> => {
+    // Heartbeats (storages with heartbeatInterval): fail trials of dead workers first.
+    await failStaleTrials(study);
     const trial = await study.startTrial();
     if (trial === null) {
       study.stop();
       return;
     }
     mine.add(trial);
+    const heartbeat = startHeartbeat(study.storage, trial.trialId);
     try {
       const frozen = await runTrial(study, trial, objective, options, (error) => {
         fatal ??= { error };
         study.stop();
-      });
+      }).finally(() => heartbeat.stop());
       if (frozen === null) return;
       const best =
         study.directions.length === 1 && (bar !== null || getVerbosity() <= Verbosity.INFO)

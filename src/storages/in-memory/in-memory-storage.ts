@@ -8,6 +8,12 @@ import {
 import type { JsonValue } from "../../json/python.js";
 import { FrozenTrial } from "../../trial/frozen.js";
 import { isFinished, type StudyDirection, TrialState } from "../../trial/state.js";
+import {
+  type FailedTrialCallback,
+  type HeartbeatOptions,
+  type HeartbeatSettings,
+  heartbeatSettings,
+} from "../heartbeat.js";
 import type { FrozenStudy, Storage, StoredParam, TrialTemplate, TrialUpdate } from "../storage.js";
 
 interface TrialRecord {
@@ -72,6 +78,14 @@ export class InMemoryStorage implements Storage {
   private readonly trials: TrialRecord[] = [];
   private nextStudyId = 0;
   private closed = false;
+  private readonly heartbeat: HeartbeatSettings;
+  /** Trial id → time of its last heartbeat (ms). */
+  private readonly heartbeats = new Map<number, number>();
+
+  /** Heartbeat options as SQL storages take them (useful with `concurrency` in one process). */
+  constructor(options: HeartbeatOptions = {}) {
+    this.heartbeat = heartbeatSettings(options);
+  }
 
   private study(studyId: number): StudyRecord {
     this.ensureOpen();
@@ -209,7 +223,9 @@ export class InMemoryStorage implements Storage {
       params: new Map(Object.entries(params)),
       userAttrs: structuredClone({ ...template.userAttrs }),
       systemAttrs: structuredClone({ ...template.systemAttrs }),
-      intermediateValues: new Map(template.intermediateValues ?? []),
+      intermediateValues: new Map(
+        [...(template.intermediateValues ?? [])].sort((a, b) => a[0] - b[0]),
+      ),
       frozen: null,
     };
     this.trials.push(record);
@@ -294,6 +310,37 @@ export class InMemoryStorage implements Storage {
     let n = 0;
     for (const t of study.trials) if (states.includes(t.state)) n++;
     return n;
+  }
+
+  getHeartbeatInterval(): number | null {
+    return this.heartbeat.interval;
+  }
+
+  getFailedTrialCallback(): FailedTrialCallback | null {
+    return this.heartbeat.failedTrialCallback;
+  }
+
+  async recordHeartbeat(trialId: number): Promise<void> {
+    this.trial(trialId);
+    this.heartbeats.set(trialId, Date.now());
+  }
+
+  async failStaleTrials(studyId: number): Promise<FrozenTrial[]> {
+    const study = this.study(studyId);
+    const grace = this.heartbeat.gracePeriod;
+    if (grace === null) return [];
+    const now = Date.now();
+    const failed: FrozenTrial[] = [];
+    for (const record of study.trials) {
+      const beat = this.heartbeats.get(record.trialId);
+      if (record.state !== TrialState.RUNNING || beat === undefined) continue;
+      if (now - beat <= grace * 1000) continue;
+      record.state = TrialState.FAIL;
+      record.datetimeComplete = new Date();
+      this.touched(record);
+      failed.push(freeze(record));
+    }
+    return failed;
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,131 @@
+/**
+ * How values travel between skipjack and Optuna's RDB schema: objective values and intermediate
+ * values with their FINITE / INF_POS / INF_NEG (/ NAN) tags, study directions, datetimes as
+ * naive local time (Optuna stores `datetime.now()`), attributes as Python `json.dumps` text.
+ */
+import { InvalidArgumentError, StorageError } from "../../errors/index.js";
+import { type JsonValue, pythonJsonDumps, pythonJsonLoads } from "../../json/python.js";
+import type { StudyDirection, TrialState } from "../../trial/state.js";
+
+/** Optuna's `MAX_INDEXED_STRING_LENGTH`: study names, attribute keys and parameter names. */
+export const MAX_INDEXED_STRING_LENGTH = 512;
+
+/** Tag of a stored objective value (Optuna's `TrialValueModel.TrialValueType`). */
+export type ValueType = "FINITE" | "INF_POS" | "INF_NEG";
+/** Tag of a stored intermediate value (Optuna's `TrialIntermediateValueType`). */
+export type IntermediateValueType = ValueType | "NAN";
+
+/** An objective value as its (value, value_type) columns. */
+export function encodeValue(value: number): [number | null, ValueType] {
+  if (value === Number.POSITIVE_INFINITY) return [null, "INF_POS"];
+  if (value === Number.NEGATIVE_INFINITY) return [null, "INF_NEG"];
+  if (Number.isNaN(value)) {
+    throw new InvalidArgumentError(
+      "An objective value cannot be NaN; the trial must FAIL instead.",
+    );
+  }
+  return [value, "FINITE"];
+}
+
+/** An intermediate value as its (intermediate_value, intermediate_value_type) columns. */
+export function encodeIntermediate(value: number): [number | null, IntermediateValueType] {
+  if (Number.isNaN(value)) return [null, "NAN"];
+  return encodeValue(value);
+}
+
+/** Reads back a value stored by `encodeValue` or `encodeIntermediate` (or by Optuna). */
+export function decodeValue(value: unknown, type: unknown): number {
+  switch (type) {
+    case "FINITE":
+      if (typeof value !== "number") {
+        throw new StorageError(`A FINITE value is stored as ${String(value)}, not a number.`);
+      }
+      return value;
+    case "INF_POS":
+      return Number.POSITIVE_INFINITY;
+    case "INF_NEG":
+      return Number.NEGATIVE_INFINITY;
+    case "NAN":
+      return Number.NaN;
+    default:
+      throw new StorageError(`Unknown stored value type ${String(type)}.`);
+  }
+}
+
+/** skipjack's direction → Optuna's `StudyDirection` name. */
+export function encodeDirection(direction: StudyDirection): string {
+  return direction === "maximize" ? "MAXIMIZE" : "MINIMIZE";
+}
+
+/** Optuna's `StudyDirection` name → skipjack's direction (`NOT_SET`, from Optuna < 2, minimizes). */
+export function decodeDirection(stored: unknown): StudyDirection {
+  return stored === "MAXIMIZE" ? "maximize" : "minimize";
+}
+
+const STATES = new Set<string>(["RUNNING", "COMPLETE", "PRUNED", "FAIL", "WAITING"]);
+
+/** A stored trial state (Optuna's `TrialState` names are skipjack's). */
+export function decodeState(stored: unknown): TrialState {
+  if (typeof stored !== "string" || !STATES.has(stored)) {
+    throw new StorageError(`Unknown stored trial state ${String(stored)}.`);
+  }
+  return stored as TrialState;
+}
+
+/** Attribute values are stored exactly as Python's `json.dumps` writes them. */
+export function encodeJson(value: JsonValue): string {
+  return pythonJsonDumps(value);
+}
+
+export function decodeJson(text: unknown): JsonValue {
+  if (typeof text !== "string") return null;
+  return pythonJsonLoads(text);
+}
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, "0");
+}
+
+/**
+ * A date as naive local time, `YYYY-MM-DD HH:MM:SS.ffffff` (SQLAlchemy's form; Optuna stores
+ * `datetime.now()`). Without `fraction`, whole seconds (MySQL's DATETIME keeps no fraction).
+ */
+export function formatLocalDatetime(date: Date, fraction = true): string {
+  const base =
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ` +
+    `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+  return fraction ? `${base}.${pad(date.getMilliseconds(), 3)}000` : base;
+}
+
+const DATETIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?$/;
+
+/** Parses a naive local datetime as stored (any fraction length), or null. */
+export function parseLocalDatetime(stored: unknown): Date | null {
+  if (stored === null || stored === undefined) return null;
+  if (stored instanceof Date) return stored;
+  const match = DATETIME.exec(String(stored));
+  if (match === null) throw new StorageError(`Cannot read the stored datetime ${String(stored)}.`);
+  const ms = match[7] === undefined ? 0 : Math.floor(Number(`0.${match[7]}`) * 1000 + 1e-6);
+  return new Date(
+    Number(match[1]),
+    Number(match[2]) - 1,
+    Number(match[3]),
+    Number(match[4]),
+    Number(match[5]),
+    Number(match[6]),
+    ms,
+  );
+}
+
+/** Study names, attribute keys and parameter names fit Optuna's VARCHAR(512) columns. */
+export function checkIndexedString(what: string, text: string): void {
+  if (typeof text !== "string") {
+    throw new InvalidArgumentError(`${what} must be a string, got ${typeof text}.`);
+  }
+  if (text.length > MAX_INDEXED_STRING_LENGTH && [...text].length > MAX_INDEXED_STRING_LENGTH) {
+    throw new InvalidArgumentError(
+      `${what} is ${[...text].length} characters long; Optuna's schema stores at most ` +
+        `${MAX_INDEXED_STRING_LENGTH}. Use a shorter one.`,
+    );
+  }
+}
