@@ -2,8 +2,9 @@ import { DuplicatedStudyError, InvalidArgumentError } from "../errors/index.js";
 import type { JsonValue } from "../json/python.js";
 import { MedianPruner } from "../pruners/percentile.js";
 import type { Pruner } from "../pruners/pruner.js";
-import { RandomSampler } from "../samplers/random/random-sampler.js";
+import { NSGAIISampler } from "../samplers/nsga2/nsga2-sampler.js";
 import type { Sampler } from "../samplers/sampler.js";
+import { TPESampler } from "../samplers/tpe/tpe-sampler.js";
 import { resolveStorage, type StorageLike } from "../storages/resolve.js";
 import type { FrozenTrial } from "../trial/frozen.js";
 import type { StudyDirection } from "../trial/state.js";
@@ -16,7 +17,7 @@ export interface CreateStudyOptions {
   studyName?: string;
   /** A Storage object, or a database URL. Default: a new in-memory storage. */
   storage?: StorageLike;
-  /** Default: RandomSampler. */
+  /** Default: TPESampler for one objective, NSGAIISampler for several (as Optuna). */
   sampler?: Sampler;
   /** Default: MedianPruner (Optuna's default). */
   pruner?: Pruner;
@@ -55,6 +56,11 @@ function checkDirections(options: CreateStudyOptions): readonly StudyDirection[]
   return directions;
 }
 
+/** Optuna's default: TPE for one objective, NSGA-II for several. */
+function defaultSampler(directions: readonly StudyDirection[]): Sampler {
+  return directions.length > 1 ? new NSGAIISampler() : new TPESampler();
+}
+
 function defaultName(): string {
   return `no-name-${globalThis.crypto.randomUUID()}`;
 }
@@ -81,7 +87,7 @@ export async function createStudy(options: CreateStudyOptions = {}): Promise<Stu
     studyName,
     studyId,
     storage,
-    sampler: options.sampler ?? new RandomSampler(),
+    sampler: options.sampler ?? defaultSampler(directions),
     pruner: options.pruner ?? new MedianPruner(),
     directions,
   });
@@ -101,13 +107,14 @@ export async function loadStudy(options: LoadStudyOptions): Promise<Study> {
     studyName = studies[0]!.studyName;
   }
   const studyId = await storage.getStudyIdFromName(studyName);
+  const directions = await storage.getStudyDirections(studyId);
   return new Study({
     studyName,
     studyId,
     storage,
-    sampler: options.sampler ?? new RandomSampler(),
+    sampler: options.sampler ?? defaultSampler(directions),
     pruner: options.pruner ?? new MedianPruner(),
-    directions: await storage.getStudyDirections(studyId),
+    directions,
   });
 }
 

@@ -1,0 +1,130 @@
+/**
+ * The group-decomposed search space (Optuna's _GroupDecomposedSearchSpace): the parameters of
+ * the finished trials, partitioned into groups such that every trial has either all or none
+ * of each group. In a conditional space (`if (kind === "a") suggest x, y else suggest z`) the
+ * groups are the parameters that always appear together ({kind}, {x, y}, {z}), and each group
+ * can be modelled jointly from the trials that have it.
+ */
+import type { Distribution, SearchSpace } from "../../distributions/index.js";
+import type { StudySnapshot } from "../../study/snapshot.js";
+import type { FrozenTrial } from "../../trial/frozen.js";
+import { isFinished, TrialState } from "../../trial/state.js";
+
+/** Options of `groupDecomposedSearchSpace`. */
+export interface GroupOptions {
+  /** Count PRUNED trials as well as COMPLETE ones. Default true. */
+  includePruned?: boolean;
+  /** Keep single-valued distributions. Default false. */
+  includeSingle?: boolean;
+}
+
+/**
+ * The coarsest partition of the parameters of the finished trials in which no trial splits a
+ * group. Groups come in order of first appearance, their names sorted; a parameter keeps the
+ * distribution of its first trial. Groups left empty (only single-valued parameters) are
+ * dropped.
+ */
+export function groupDecomposedSearchSpace(
+  trials: readonly FrozenTrial[],
+  options: GroupOptions = {},
+): SearchSpace[] {
+  const includePruned = options.includePruned ?? true;
+  let groups: Map<string, Distribution>[] = [];
+  for (const trial of trials) {
+    if (counts(trial, includePruned)) groups = refine(groups, trial);
+  }
+  return toSpaces(groups, options);
+}
+
+function counts(trial: FrozenTrial, includePruned: boolean): boolean {
+  return (
+    trial.state === TrialState.COMPLETE || (includePruned && trial.state === TrialState.PRUNED)
+  );
+}
+
+/** Splits every group by the trial's parameters; its new parameters form a new group. */
+function refine(
+  groups: Map<string, Distribution>[],
+  trial: FrozenTrial,
+): Map<string, Distribution>[] {
+  const names = new Set(Object.keys(trial.distributions));
+  const next: Map<string, Distribution>[] = [];
+  for (const group of groups) {
+    const inside = new Map<string, Distribution>();
+    const outside = new Map<string, Distribution>();
+    for (const [name, distribution] of group) {
+      if (names.has(name)) {
+        inside.set(name, distribution);
+        names.delete(name);
+      } else {
+        outside.set(name, distribution);
+      }
+    }
+    if (inside.size > 0) next.push(inside);
+    if (outside.size > 0) next.push(outside);
+  }
+  if (names.size > 0) {
+    next.push(new Map([...names].map((name) => [name, trial.distributions[name]!])));
+  }
+  return next;
+}
+
+function toSpaces(groups: Map<string, Distribution>[], options: GroupOptions): SearchSpace[] {
+  const spaces: SearchSpace[] = [];
+  for (const group of groups) {
+    const space: SearchSpace = {};
+    for (const name of [...group.keys()].sort()) {
+      const distribution = group.get(name)!;
+      if (options.includeSingle || !distribution.single()) space[name] = distribution;
+    }
+    if (Object.keys(space).length > 0) spaces.push(space);
+  }
+  return spaces;
+}
+
+/**
+ * `groupDecomposedSearchSpace` computed incrementally: each finished trial refines the groups
+ * once (refining again by the same trial changes nothing, so trials after an unfinished one
+ * are simply looked at again). One instance follows one study at a time.
+ */
+export class GroupDecomposedSearchSpace {
+  private readonly options: GroupOptions;
+  private studyName: string | null = null;
+  /** Trials before this index are finished and applied. */
+  private cursor = 0;
+  private lastSeen: FrozenTrial | null = null;
+  private groups: Map<string, Distribution>[] = [];
+
+  constructor(options: GroupOptions = {}) {
+    this.options = options;
+  }
+
+  calculate(study: StudySnapshot): SearchSpace[] {
+    const trials = study.trials;
+    if (
+      study.studyName !== this.studyName ||
+      trials.length < this.cursor ||
+      (this.cursor > 0 && trials[this.cursor - 1] !== this.lastSeen)
+    ) {
+      this.studyName = study.studyName;
+      this.cursor = 0;
+      this.lastSeen = null;
+      this.groups = [];
+    }
+    const includePruned = this.options.includePruned ?? true;
+    let advancing = true;
+    for (let i = this.cursor; i < trials.length; i++) {
+      const trial = trials[i]!;
+      if (!isFinished(trial.state)) {
+        advancing = false;
+        continue;
+      }
+      if (advancing) {
+        this.cursor = i + 1;
+        this.lastSeen = trial;
+      }
+      if (counts(trial, includePruned)) this.groups = refine(this.groups, trial);
+    }
+    return toSpaces(this.groups, this.options);
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The intersection search space: the parameters that every finished trial has, with the same
+ * distribution each time (Optuna's IntersectionSearchSpace). Samplers that model parameters
+ * jointly (multivariate TPE, GP, CMA-ES) work on it.
+ */
+import {
+  type Distribution,
+  distributionsEqual,
+  type SearchSpace,
+} from "../../distributions/index.js";
+import type { StudySnapshot } from "../../study/snapshot.js";
+import type { FrozenTrial } from "../../trial/frozen.js";
+import { isFinished, TrialState } from "../../trial/state.js";
+
+/** Options of `intersectionSearchSpace`. */
+export interface IntersectionOptions {
+  /** Count PRUNED trials as well as COMPLETE ones. Default true. */
+  includePruned?: boolean;
+  /** Keep single-valued distributions (nothing to sample there). Default false. */
+  includeSingle?: boolean;
+}
+
+/**
+ * Parameters present with identical distributions in every COMPLETE (and, by default,
+ * PRUNED) trial, ordered by name; empty when no trial finished.
+ */
+export function intersectionSearchSpace(
+  trials: readonly FrozenTrial[],
+  options: IntersectionOptions = {},
+): SearchSpace {
+  const includePruned = options.includePruned ?? true;
+  let common: Map<string, Distribution> | null = null;
+  for (const trial of trials) {
+    if (
+      trial.state !== TrialState.COMPLETE &&
+      !(includePruned && trial.state === TrialState.PRUNED)
+    ) {
+      continue;
+    }
+    if (common === null) {
+      common = new Map(Object.entries(trial.distributions));
+      continue;
+    }
+    for (const [name, distribution] of common) {
+      const other = trial.distributions[name];
+      if (other === undefined || !distributionsEqual(distribution, other)) common.delete(name);
+    }
+    if (common.size === 0) break;
+  }
+  const space: SearchSpace = {};
+  if (common === null) return space;
+  for (const name of [...common.keys()].sort()) {
+    const distribution = common.get(name)!;
+    if (options.includeSingle || !distribution.single()) space[name] = distribution;
+  }
+  return space;
+}
+
+/**
+ * `intersectionSearchSpace` computed incrementally: finished trials never change, so each is
+ * intersected once; only trials from the first unfinished one on are looked at again. One
+ * instance follows one study at a time (it starts over for another study name, or when the
+ * trials it has seen are no longer the snapshot's).
+ */
+export class IntersectionSearchSpace {
+  private readonly options: IntersectionOptions;
+  private studyName: string | null = null;
+  /** Trials before this index are finished and intersected. */
+  private cursor = 0;
+  private lastSeen: FrozenTrial | null = null;
+  private common: Map<string, Distribution> | null = null;
+
+  constructor(options: IntersectionOptions = {}) {
+    this.options = options;
+  }
+
+  calculate(study: StudySnapshot): SearchSpace {
+    const trials = study.trials;
+    if (
+      study.studyName !== this.studyName ||
+      trials.length < this.cursor ||
+      (this.cursor > 0 && trials[this.cursor - 1] !== this.lastSeen)
+    ) {
+      this.studyName = study.studyName;
+      this.cursor = 0;
+      this.lastSeen = null;
+      this.common = null;
+    }
+    const includePruned = this.options.includePruned ?? true;
+    let advancing = true;
+    for (let i = this.cursor; i < trials.length; i++) {
+      const trial = trials[i]!;
+      if (!isFinished(trial.state)) {
+        advancing = false;
+        continue;
+      }
+      if (advancing) {
+        this.cursor = i + 1;
+        this.lastSeen = trial;
+      }
+      if (
+        trial.state !== TrialState.COMPLETE &&
+        !(includePruned && trial.state === TrialState.PRUNED)
+      ) {
+        continue;
+      }
+      if (this.common === null) {
+        this.common = new Map(Object.entries(trial.distributions));
+        continue;
+      }
+      for (const [name, distribution] of this.common) {
+        const other = trial.distributions[name];
+        if (other === undefined || !distributionsEqual(distribution, other)) {
+          this.common.delete(name);
+        }
+      }
+    }
+    const space: SearchSpace = {};
+    if (this.common === null) return space;
+    for (const name of [...this.common.keys()].sort()) {
+      const distribution = this.common.get(name)!;
+      if (this.options.includeSingle || !distribution.single()) space[name] = distribution;
+    }
+    return space;
+  }
+}

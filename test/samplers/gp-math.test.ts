@@ -1,0 +1,331 @@
+import { describe, expect, it } from "vitest";
+import {
+  CategoricalDistribution,
+  FloatDistribution,
+  IntDistribution,
+} from "../../src/distributions/index.js";
+import { Rng } from "../../src/math/rng.js";
+import { normCdf, normPdf } from "../../src/math/special/normal.js";
+import {
+  LogEi,
+  LogPi,
+  logEi,
+  logH,
+  logHDerivative,
+  SumAcquisition,
+} from "../../src/samplers/gp/acquisition.js";
+import {
+  fitKernelParams,
+  type GpData,
+  GpPosterior,
+  logMarginalLikelihood,
+} from "../../src/samplers/gp/gp.js";
+import {
+  type KernelParams,
+  kernelGradientLogParams,
+  kernelGradientX,
+  kernelMatrix,
+  matern52,
+  matern52Derivative,
+} from "../../src/samplers/gp/kernel.js";
+import { optimizeAcquisition } from "../../src/samplers/gp/optimize-acquisition.js";
+import { defaultLogPrior } from "../../src/samplers/gp/prior.js";
+import { GpSearchSpace } from "../../src/samplers/gp/search-space.js";
+
+const PARAMS: KernelParams = {
+  inverseSquaredLengthscales: Float64Array.of(2.5, 0.7, 1.3),
+  kernelScale: 1.7,
+  noiseVar: 0.05,
+};
+const IS_CATEGORICAL = Uint8Array.of(0, 0, 1);
+
+function randomData(n: number, seed: number, d = 3, categorical = IS_CATEGORICAL): GpData {
+  const rng = new Rng(seed);
+  const x = new Float64Array(n * d);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < d; c++) x[i * d + c] = categorical[c] ? rng.integer(0, 2) : rng.random();
+    y[i] = Math.sin(5 * x[i * d]) + x[i * d + 1] ** 2 + 0.3 * x[i * d + d - 1] + 0.1 * rng.normal();
+  }
+  return { x, y, n, d, isCategorical: categorical };
+}
+
+describe("Matérn-5/2 kernel", () => {
+  it("has the closed form and derivative in r²", () => {
+    expect(matern52(0)).toBe(1);
+    const r = 0.8;
+    const a = Math.sqrt(5) * r;
+    expect(matern52(r * r)).toBeCloseTo((1 + a + (a * a) / 3) * Math.exp(-a), 15);
+    for (const r2 of [0, 1e-6, 0.3, 2, 10]) {
+      const h = 1e-7 * Math.max(1, r2);
+      const fd =
+        (matern52(r2 + h) - matern52(Math.max(0, r2 - h))) / (r2 + h - Math.max(0, r2 - h));
+      expect(matern52Derivative(r2)).toBeCloseTo(fd, 5);
+    }
+  });
+
+  it("uses a Hamming distance on categorical dimensions", () => {
+    const xs = Float64Array.of(0.1, 0.2, 0, 0.1, 0.2, 2, 0.1, 0.2, 1);
+    const k = kernelMatrix(xs, 3, xs, 3, PARAMS, IS_CATEGORICAL);
+    // Different choices are equally far apart, whatever their indices.
+    expect(k[1]).toBeCloseTo(k[2], 15);
+    expect(k[1]).toBeCloseTo(PARAMS.kernelScale * matern52(1.3), 15);
+    expect(k[0]).toBe(PARAMS.kernelScale);
+  });
+
+  it("has gradients in x and in the log hyperparameters that match finite differences", () => {
+    const xs = Float64Array.of(0.3, 0.6, 1, 0.45, 0.2, 0);
+    const x = xs.slice(0, 3);
+    const grad = kernelGradientX(x, xs, 1, PARAMS, IS_CATEGORICAL, new Float64Array(3));
+    const h = 1e-6;
+    for (let c = 0; c < 2; c++) {
+      const plus = x.slice();
+      plus[c] += h;
+      const minus = x.slice();
+      minus[c] -= h;
+      const fd =
+        (kernelMatrix(plus, 1, xs.subarray(3), 1, PARAMS, IS_CATEGORICAL)[0] -
+          kernelMatrix(minus, 1, xs.subarray(3), 1, PARAMS, IS_CATEGORICAL)[0]) /
+        (2 * h);
+      expect(grad[c]).toBeCloseTo(fd, 7);
+    }
+    expect(grad[2]).toBe(0);
+    const gp = kernelGradientLogParams(xs, 0, 1, PARAMS, IS_CATEGORICAL, new Float64Array(4));
+    const base = Array.from(PARAMS.inverseSquaredLengthscales, Math.log);
+    const kAt = (logs: number[], logScale: number) =>
+      kernelMatrix(
+        xs.subarray(0, 3),
+        1,
+        xs.subarray(3),
+        1,
+        {
+          inverseSquaredLengthscales: Float64Array.from(logs, Math.exp),
+          kernelScale: Math.exp(logScale),
+          noiseVar: 0,
+        },
+        IS_CATEGORICAL,
+      )[0];
+    const logScale = Math.log(PARAMS.kernelScale);
+    for (let c = 0; c < 3; c++) {
+      const plus = [...base];
+      plus[c] += h;
+      const minus = [...base];
+      minus[c] -= h;
+      expect(gp[c]).toBeCloseTo((kAt(plus, logScale) - kAt(minus, logScale)) / (2 * h), 7);
+    }
+    expect(gp[3]).toBeCloseTo((kAt(base, logScale + h) - kAt(base, logScale - h)) / (2 * h), 7);
+  });
+});
+
+describe("GP marginal likelihood and fit", () => {
+  it("has an analytic gradient that matches finite differences (with and without prior)", () => {
+    const data = randomData(12, 1);
+    const minimumNoise = 1e-6;
+    for (const logPrior of [undefined, defaultLogPrior]) {
+      for (const deterministic of [false, true]) {
+        const params = deterministic ? { ...PARAMS, noiseVar: minimumNoise } : PARAMS;
+        const options = { logPrior, minimumNoise, deterministic };
+        const { gradient } = logMarginalLikelihood(data, params, options);
+        const raw = [
+          ...Array.from(params.inverseSquaredLengthscales, Math.log),
+          Math.log(params.kernelScale),
+          ...(deterministic ? [] : [Math.log(params.noiseVar - minimumNoise)]),
+        ];
+        const at = (r: number[]) =>
+          logMarginalLikelihood(
+            data,
+            {
+              inverseSquaredLengthscales: Float64Array.from(r.slice(0, 3), Math.exp),
+              kernelScale: Math.exp(r[3]),
+              noiseVar: deterministic ? minimumNoise : Math.exp(r[4]) + minimumNoise,
+            },
+            options,
+          ).value;
+        expect(gradient.length).toBe(raw.length);
+        const h = 1e-5;
+        for (let i = 0; i < raw.length; i++) {
+          const plus = [...raw];
+          plus[i] += h;
+          const minus = [...raw];
+          minus[i] -= h;
+          const fd = (at(plus) - at(minus)) / (2 * h);
+          expect(Math.abs(gradient[i] - fd)).toBeLessThan(1e-5 * Math.max(1, Math.abs(fd)));
+        }
+      }
+    }
+  });
+
+  it("fits hyperparameters that raise the posterior above the default start", () => {
+    const data = randomData(30, 2);
+    const fitted = fitKernelParams(data);
+    const start: KernelParams = {
+      inverseSquaredLengthscales: new Float64Array(3).fill(1),
+      kernelScale: 1,
+      noiseVar: 1,
+    };
+    const score = (p: KernelParams) =>
+      logMarginalLikelihood(data, p, { logPrior: defaultLogPrior }).value;
+    expect(score(fitted)).toBeGreaterThan(score(start));
+    expect(fitted.noiseVar).toBeGreaterThanOrEqual(1e-6);
+    const deterministic = fitKernelParams(data, { deterministic: true });
+    expect(deterministic.noiseVar).toBe(1e-6);
+  });
+
+  it("interpolates noise-free data and has a consistent gradient", () => {
+    const d = 2;
+    const data = randomData(15, 3, d, new Uint8Array(d));
+    const params: KernelParams = {
+      inverseSquaredLengthscales: Float64Array.of(3, 3),
+      kernelScale: 1,
+      noiseVar: 1e-10,
+    };
+    const post = new GpPosterior(data, params);
+    const mean = new Float64Array(data.n);
+    const variance = new Float64Array(data.n);
+    post.predict(data.x, data.n, mean, variance);
+    for (let i = 0; i < data.n; i++) {
+      expect(mean[i]).toBeCloseTo(data.y[i], 6);
+      expect(variance[i]).toBeLessThan(1e-7);
+    }
+    // Away from the data the variance grows towards the kernel scale.
+    const far = Float64Array.of(30, -30);
+    post.predict(far, 1, mean, variance);
+    expect(variance[0]).toBeCloseTo(1, 6);
+    expect(mean[0]).toBeCloseTo(0, 6);
+    // Gradients of mean and variance by finite differences.
+    const x = Float64Array.of(0.37, 0.61);
+    const gm = new Float64Array(d);
+    const gv = new Float64Array(d);
+    const [mu, v] = post.predictWithGradient(x, gm, gv);
+    const m1 = new Float64Array(1);
+    const v1 = new Float64Array(1);
+    post.predict(x, 1, m1, v1);
+    expect(mu).toBeCloseTo(m1[0], 12);
+    expect(v).toBeCloseTo(v1[0], 12);
+    const h = 1e-6;
+    for (let c = 0; c < d; c++) {
+      const plus = x.slice();
+      plus[c] += h;
+      const minus = x.slice();
+      minus[c] -= h;
+      const mp = new Float64Array(1);
+      const vp = new Float64Array(1);
+      const mm = new Float64Array(1);
+      const vm = new Float64Array(1);
+      post.predict(plus, 1, mp, vp);
+      post.predict(minus, 1, mm, vm);
+      expect(gm[c]).toBeCloseTo((mp[0] - mm[0]) / (2 * h), 5);
+      expect(gv[c]).toBeCloseTo((vp[0] - vm[0]) / (2 * h), 5);
+    }
+  });
+});
+
+describe("log expected improvement", () => {
+  it("agrees with the direct formula where that is accurate", () => {
+    for (const z of [-5, -2, -1.5, -1, -0.3, 0, 0.5, 2, 6]) {
+      const direct = Math.log(normPdf(z) + z * normCdf(z));
+      expect(logH(z)).toBeCloseTo(direct, 11);
+      expect(logHDerivative(z)).toBeCloseTo(normCdf(z) / (normPdf(z) + z * normCdf(z)), 9);
+    }
+    // EI = σ h((best − μ)/σ) for a minimization.
+    const mean = 0.3;
+    const variance = 0.25;
+    const best = 0.1;
+    const z = (best - mean) / 0.5;
+    expect(logEi(mean, variance, best)).toBeCloseTo(
+      Math.log(0.5 * (normPdf(z) + z * normCdf(z))),
+      12,
+    );
+  });
+
+  it("stays finite and accurate far in the tail (z = −40 and beyond)", () => {
+    // 40-digit references of log h(z) and d log h/dz (mpmath).
+    const reference: [number, number, number][] = [
+      [-1e4, -50000019.33961931, 10000.000199999993],
+      [-1000, -500014.73445209116, 1000.001999994],
+      [-200, -20011.515648259738, 200.00999925013122],
+      [-199.9, -19991.5196480847, 199.91000425150668],
+      [-100, -5010.12957880025, 100.01999400419587],
+      [-40, -808.29856835662, 40.04990665764852],
+      [-25, -319.86146358149597, 25.07962023426653],
+      [-10, -55.55312203612235, 10.194383033412553],
+      [-1.0000001, -2.485121216139768, 1.9042713055274623],
+      [-1, -2.4851210257126413, 1.9042712333296918],
+      [30, 3.4011973816621555, 0.03333333333333333],
+    ];
+    for (const [z, value, slope] of reference) {
+      expect(Number.isFinite(logH(z))).toBe(true);
+      expect(Math.abs(logH(z) - value) / Math.abs(value)).toBeLessThan(1e-12);
+      expect(Math.abs(logHDerivative(z) - slope) / slope).toBeLessThan(1e-10);
+    }
+    // The direct formula underflows to −Infinity there.
+    expect(Math.log(normPdf(-40) + -40 * normCdf(-40))).toBe(Number.NEGATIVE_INFINITY);
+    expect(logEi(50, 1e-6, 0)).toBeLessThan(-1e8);
+    expect(Number.isFinite(logEi(50, 1e-6, 0))).toBe(true);
+  });
+
+  it("gives acquisition gradients that match finite differences", () => {
+    const data = randomData(20, 4);
+    const post = new GpPosterior(data, PARAMS);
+    const acqs = [
+      new LogEi(post, -0.5),
+      new LogPi(post, 0.2),
+      new SumAcquisition([new LogEi(post, -0.5), new LogPi(post, 0.2)], 3),
+    ];
+    const x = Float64Array.of(0.4, 0.55, 1);
+    for (const acq of acqs) {
+      const grad = new Float64Array(3);
+      const f = acq.evaluateWithGradient(x, grad);
+      const out = new Float64Array(1);
+      acq.evaluateBatch(x, 1, out);
+      expect(f).toBeCloseTo(out[0], 12);
+      const h = 1e-6;
+      for (let c = 0; c < 2; c++) {
+        const plus = x.slice();
+        plus[c] += h;
+        const minus = x.slice();
+        minus[c] -= h;
+        const a = new Float64Array(1);
+        const b = new Float64Array(1);
+        acq.evaluateBatch(plus, 1, a);
+        acq.evaluateBatch(minus, 1, b);
+        expect(grad[c]).toBeCloseTo((a[0] - b[0]) / (2 * h), 5);
+      }
+      expect(grad[2]).toBe(0);
+    }
+  });
+});
+
+describe("acquisition optimizer", () => {
+  it("finds the maximizer of a smooth function over a mixed space", () => {
+    const space = new GpSearchSpace({
+      a: new FloatDistribution(0, 1),
+      b: new IntDistribution(0, 40),
+      c: new CategoricalDistribution(["x", "y", "z"]),
+      d: new IntDistribution(1, 5),
+    });
+    // Peak at a = 0.3, b = 29 (coordinate (29.5)/41), c = "z" (2), d = 2.
+    const target = Float64Array.of(0.3, 29.5 / 41, 2, space.gridCoordinate(3, 1));
+    const f = (x: Float64Array, o: number) =>
+      -((x[o] - target[0]) ** 2) -
+      (x[o + 1] - target[1]) ** 2 -
+      (x[o + 2] === 2 ? 0 : 1) -
+      (x[o + 3] - target[3]) ** 2;
+    const acq = {
+      evaluateBatch(points: Float64Array, m: number, out: Float64Array) {
+        for (let q = 0; q < m; q++) out[q] = f(points, q * 4);
+      },
+      evaluateWithGradient(x: Float64Array, grad: Float64Array) {
+        grad.fill(0);
+        grad[0] = -2 * (x[0] - target[0]);
+        return f(x, 0);
+      },
+    };
+    const found = optimizeAcquisition(acq, space, Float64Array.of(1, 1, 1, 1), {
+      rng: new Rng(5),
+      nPreliminarySamples: 64,
+    });
+    expect(found.x[0]).toBeCloseTo(0.3, 4);
+    expect(space.decode(found.x)).toEqual({ a: expect.closeTo(0.3, 4), b: 29, c: "z", d: 2 });
+  });
+});
