@@ -7,6 +7,11 @@ import type { FrozenTrial } from "../trial/frozen.js";
  */
 export interface Pruner {
   prune(study: StudySnapshot, trial: FrozenTrial): boolean;
+  /**
+   * The trials the sampler should learn from for this trial, when the pruner makes trials
+   * incomparable (Hyperband: only the trial's own bracket, as Optuna does). Default: all.
+   */
+  samplerSnapshot?(study: StudySnapshot, trial: FrozenTrial): StudySnapshot;
 }
 
 /** Never prunes. */

@@ -71,15 +71,19 @@ export class LiveTrial extends SuggestingTrial implements Trial {
     this.number = start.number;
     this.trialId = start.trialId;
     this.datetimeStart = start.datetimeStart;
-    this.snapshotAtStart = snapshot;
+    this.snapshotAtStart = host.pruner.samplerSnapshot?.(snapshot, start) ?? snapshot;
     this.attrs = { ...start.userAttrs };
     Object.assign(this.current, start.params);
     Object.assign(this.currentDistributions, start.distributions);
     const fixed = start.systemAttrs["fixed_params"];
     this.fixedParams =
       fixed !== null && typeof fixed === "object" && !Array.isArray(fixed) ? (fixed as Params) : {};
-    this.relativeSpace = host.sampler.inferRelativeSearchSpace(snapshot, start);
-    this.relativeParams = host.sampler.sampleRelative(snapshot, start, this.relativeSpace);
+    this.relativeSpace = host.sampler.inferRelativeSearchSpace(this.snapshotAtStart, start);
+    this.relativeParams = host.sampler.sampleRelative(
+      this.snapshotAtStart,
+      start,
+      this.relativeSpace,
+    );
   }
 
   get params(): Readonly<Params> {
