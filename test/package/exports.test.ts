@@ -26,6 +26,17 @@ describe("the published package", () => {
     expect(out.trim()).toBe("3");
   });
 
+  it("resolves the TensorFlow.js subpath `skipjack/tfjs`", () => {
+    const script = `
+      import { buildMlp, makeOptimizer } from "skipjack/tfjs";
+      console.log(typeof buildMlp, typeof makeOptimizer);`;
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    expect(out.trim().split("\n").at(-1)).toBe("function function");
+  });
+
   it("ships type declarations and an executable command", () => {
     expect(existsSync(`${root}dist/index.d.ts`)).toBe(true);
     const version = execFileSync(`${root}dist/cli/main.js`, ["--version"], { encoding: "utf8" });
