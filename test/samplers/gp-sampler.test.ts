@@ -195,6 +195,42 @@ describe("GPSampler", () => {
     expect(distance(p2, p1)).toBeGreaterThan(0.05);
   });
 
+  it("learns from pruned trials, so a pruner does not make it retry the pruned region", async () => {
+    const { createTrial, FloatDistribution, TrialState } = await import("../../src/index.js");
+    const suggestion = async (considerPrunedTrials: boolean): Promise<number> => {
+      const study = await createStudy({
+        sampler: new GPSampler({ seed: 1, considerPrunedTrials, deterministicObjective: true }),
+        pruner: new NopPruner(),
+      });
+      const x = new FloatDistribution(0, 1);
+      // Completed trials away from 0.5 say the minimum of (x - 0.5)^2 is there...
+      for (const v of [0, 0.05, 0.1, 0.15, 0.2, 0.8, 0.85, 0.9, 0.95, 1]) {
+        await study.addTrial(
+          createTrial({ params: { x: v }, distributions: { x }, value: (v - 0.5) ** 2 }),
+        );
+      }
+      // ...but trials there were pruned with bad values.
+      for (const v of [0.3, 0.4, 0.5, 0.6, 0.7]) {
+        await study.addTrial(
+          createTrial({
+            state: TrialState.PRUNED,
+            params: { x: v },
+            distributions: { x },
+            value: 1,
+            intermediateValues: { 0: 1 },
+          }),
+        );
+      }
+      const trial = await study.ask();
+      return trial.suggestFloat("x", 0, 1);
+    };
+    const ignoring = await suggestion(false);
+    const learning = await suggestion(true);
+    // Ignoring them, the GP goes back to the pruned middle; learning from them, it stays out.
+    expect(Math.abs(ignoring - 0.5)).toBeLessThan(0.2);
+    expect(Math.abs(learning - 0.5)).toBeGreaterThan(0.25);
+  });
+
   it("steers towards feasible points with constraints", async () => {
     // Minimize x + y subject to x² + y² ≥ 1 (c = 1 − x² − y² ≤ 0) on [0, 2]²: the optimum 1 is
     // at (1, 0) and (0, 1), while the unconstrained one, (0, 0), is infeasible.

@@ -6,6 +6,7 @@ import {
   FloatDistribution,
   IntDistribution,
 } from "../../src/distributions/index.js";
+import { createTrial, TrialState } from "../../src/index.js";
 import { hypervolume, hypervolumeContributions, toRows } from "../../src/math/hypervolume.js";
 import { Rng } from "../../src/math/rng.js";
 import {
@@ -38,7 +39,12 @@ import {
   truncNormLogIntervalMass,
   truncNormLogPdf,
 } from "../../src/samplers/tpe/truncnorm.js";
-import { defaultGamma, defaultWeights, optunaGamma } from "../../src/samplers/tpe/weights.js";
+import {
+  defaultGamma,
+  defaultWeights,
+  improvementWeights,
+  optunaGamma,
+} from "../../src/samplers/tpe/weights.js";
 
 function relativeError(got: number, want: number): number {
   return want === 0 ? Math.abs(got) : Math.abs(got / want - 1);
@@ -522,5 +528,18 @@ describe("hypervolume and MOTPE selection", () => {
         },
       ),
     );
+  });
+});
+
+describe("improvement weights", () => {
+  it("weigh good trials by their improvement over the best COMPLETE bad trial, never a pruned one", () => {
+    const complete = (value: number) => createTrial({ value });
+    const pruned = (value: number) => createTrial({ state: TrialState.PRUNED, value });
+    const good = [complete(1), complete(3)];
+    // A pruned trial's partial value (0.5) must not become the threshold.
+    const weights = improvementWeights(good, [complete(4), pruned(0.5), complete(6)], "minimize");
+    expect(Array.from(weights!)).toEqual([3, 1]);
+    expect(improvementWeights(good, [pruned(5)], "minimize")).toBeNull();
+    expect(Array.from(improvementWeights([complete(9)], [complete(4)], "maximize")!)).toEqual([5]);
   });
 });

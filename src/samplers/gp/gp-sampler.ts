@@ -33,6 +33,12 @@ export interface GPSamplerOptions {
    */
   deterministicObjective?: boolean;
   /**
+   * Learn from PRUNED trials at their last reported value (what Optuna stores as a pruned
+   * trial's value). Default true: a GP that ignores them keeps suggesting the pruned region
+   * again, and a pruner then stops almost every trial (measured on LCBench, bench/RESULTS.md).
+   */
+  considerPrunedTrials?: boolean;
+  /**
    * Constraint values of a finished trial; it is feasible when every value is ≤ 0. The values
    * are stored in the trial's system attribute "constraints" and each constraint gets its own
    * GP; the acquisition becomes log EI + Σ log P(c_i ≤ 0).
@@ -115,6 +121,7 @@ export class GPSampler implements Sampler {
   readonly seed: number;
   readonly nStartupTrials: number;
   readonly deterministicObjective: boolean;
+  readonly considerPrunedTrials: boolean;
   readonly constraintsFunc: ConstraintsFunc | null;
   private readonly independent: Sampler;
   private readonly warnIndependent: boolean;
@@ -132,6 +139,7 @@ export class GPSampler implements Sampler {
       );
     }
     this.deterministicObjective = options.deterministicObjective ?? false;
+    this.considerPrunedTrials = options.considerPrunedTrials ?? true;
     this.constraintsFunc = options.constraintsFunc ?? null;
     this.independent = options.independentSampler ?? new RandomSampler({ seed: this.seed });
     this.warnIndependent = options.warnIndependentSampling ?? true;
@@ -145,7 +153,7 @@ export class GPSampler implements Sampler {
   }
 
   inferRelativeSearchSpace(study: StudySnapshot): SearchSpace {
-    return intersectionSearchSpace(study.trials, { includePruned: false });
+    return intersectionSearchSpace(study.trials, { includePruned: this.considerPrunedTrials });
   }
 
   sampleRelative(study: StudySnapshot, trial: FrozenTrial, searchSpace: SearchSpace): Params {
@@ -161,9 +169,10 @@ export class GPSampler implements Sampler {
       }
       return {};
     }
-    const complete = study
-      .getTrials([TrialState.COMPLETE])
-      .filter((t) => t.values !== null && hasAll(t, names));
+    const states = this.considerPrunedTrials
+      ? [TrialState.COMPLETE, TrialState.PRUNED]
+      : [TrialState.COMPLETE];
+    const complete = study.getTrials(states).filter((t) => t.values !== null && hasAll(t, names));
     if (complete.length < this.nStartupTrials || complete.length === 0) return {};
 
     const space = new GpSearchSpace(searchSpace);

@@ -39,9 +39,10 @@ export function defaultWeights(n: number): Float64Array {
 
 /**
  * Weights of the good trials by improvement (Watanabe, 2023, "EI" weighting): each one weighs
- * how much better it is than the best of the other trials, max(1e-12, y* − y). Returns null
- * (use the ordinary weights) unless every good trial is COMPLETE with a finite improvement and
- * some other finished trial sets the threshold y*.
+ * how much better it is than the best of the other COMPLETE trials, max(1e-12, y* − y).
+ * Pruned trials never set y*: their values come from fewer epochs, and a partial value would
+ * mix fidelities. Returns null (use the ordinary weights) unless every good trial is COMPLETE
+ * with a finite improvement and some other COMPLETE trial sets the threshold y*.
  */
 export function improvementWeights(
   below: readonly FrozenTrial[],
@@ -51,7 +52,7 @@ export function improvementWeights(
   const sign = direction === "maximize" ? -1 : 1;
   let threshold = Number.POSITIVE_INFINITY;
   for (const t of above) {
-    if (t.state !== TrialState.RUNNING && t.values !== null) {
+    if (t.state === TrialState.COMPLETE && t.values !== null) {
       threshold = Math.min(threshold, sign * t.values[0]!);
     }
   }
