@@ -27,7 +27,13 @@ function loss(lr: number, epoch: number): number {
 }
 
 async function runStudy(pruner: Pruner, concurrency: number) {
-  const study = await createStudy({ sampler: new RandomSampler({ seed: 3 }), pruner });
+  // A fixed name: Hyperband assigns brackets from a hash of the study name and trial number,
+  // so an unnamed study (a random name) would give another scenario on every run.
+  const study = await createStudy({
+    studyName: "end-to-end",
+    sampler: new RandomSampler({ seed: 3 }),
+    pruner,
+  });
   await study.optimize(
     async (trial) => {
       const lr = trial.suggestFloat("lr", 1e-5, 1, { log: true });
