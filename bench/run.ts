@@ -44,6 +44,25 @@ if (wanted("core")) {
   );
 }
 
+if (wanted("storage")) {
+  const { measureStorage } = await import("./storage.js");
+  const rows = await measureStorage(quick);
+  printTable(
+    "Storage (Optuna 3.1.0 measured in the same run where it is installed)",
+    ["measure", "skipjack", "Optuna", "ratio", "unit", "target"],
+    rows.map((r) => [
+      r.measure,
+      r.skipjack ?? "-",
+      r.optuna ?? "-",
+      r.skipjack !== null && r.optuna !== null && r.unit !== "trials/s"
+        ? `${formatNumber(r.optuna / r.skipjack)}x faster`
+        : "-",
+      r.unit,
+      r.target,
+    ]),
+  );
+}
+
 if (wanted("samplers")) {
   const { CmaEsSampler, GPSampler, QMCSampler, RandomSampler, TPESampler } = await import(
     "../src/index.js"
