@@ -3,17 +3,20 @@
  * with a grid around the usual values; retrain the winner on train+validation and evaluate it
  * once on the held-out test set.  Run it with `npm start`.
  */
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import {
+  concatDatasets,
   createStudy,
   GridSampler,
+  loadCsv,
   MedianPruner,
   type Params,
   RandomSampler,
+  standardizeSplit,
   type Trial,
   TrialPruned,
+  trainValidationTestSplit,
 } from "skipjack";
-import { loadDigits, standardize, stratifiedSplit, subset } from "./lib/digits.js";
 import { type SoftmaxConfig, SoftmaxRegression } from "./lib/softmax.js";
 
 export interface QuickstartOptions {
@@ -30,15 +33,18 @@ export interface QuickstartResult {
 
 export async function runQuickstart(options: QuickstartOptions = {}): Promise<QuickstartResult> {
   const seed = options.seed ?? 42;
-  const data = loadDigits();
-  // 60% train, 20% validation (model selection), 20% test (touched once at the end).
-  const [trainRows, validRows, testRows] = stratifiedSplit(data.labels, [0.6, 0.2, 0.2], seed);
-  const train = subset(data, trainRows!);
-  const valid = subset(data, validRows!);
-  const test = subset(data, testRows!);
-  const trainValid = subset(data, [...trainRows!, ...validRows!]);
-  standardize(train, valid);
-  standardize(trainValid, test);
+  const data = await loadCsv(fileURLToPath(new URL("../data/digits.csv.gz", import.meta.url)), {
+    dtype: "float64",
+  });
+  // 60% train, 20% validation (model selection), 20% test (touched once at the end),
+  // stratified; each part standardized with statistics of its training rows only.
+  const split = trainValidationTestSplit(data, { validationSize: 0.2, testSize: 0.2, seed });
+  const search = standardizeSplit(split.train, split.validation);
+  const train = search.train;
+  const [valid] = search.others;
+  const final = standardizeSplit(concatDatasets(split.train, split.validation), split.test);
+  const trainValid = final.train;
+  const [test] = final.others;
 
   const configOf = (params: Params): SoftmaxConfig => ({
     learningRate: params["learning_rate"] as number,
@@ -99,9 +105,9 @@ export async function runQuickstart(options: QuickstartOptions = {}): Promise<Qu
   const winner = randomBest.value! >= gridBest.value! ? randomBest : gridBest;
 
   // The honest last step: retrain the winner on train+validation, evaluate once on test.
-  const final = new SoftmaxRegression(data.nFeatures, data.nClasses);
+  const model = new SoftmaxRegression(data.nFeatures, data.nClasses);
   const config = configOf(winner.params);
-  for (let epoch = 0; epoch < config.epochs; epoch++) final.trainEpoch(trainValid, config, epoch);
+  for (let epoch = 0; epoch < config.epochs; epoch++) model.trainEpoch(trainValid, config, epoch);
 
   return {
     randomBest: {
@@ -115,7 +121,7 @@ export async function runQuickstart(options: QuickstartOptions = {}): Promise<Qu
       params: gridBest.params,
       trials: (await grid.trials()).length,
     },
-    testAccuracy: final.accuracy(test),
+    testAccuracy: model.accuracy(test),
   };
 }
 

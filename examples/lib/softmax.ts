@@ -1,4 +1,4 @@
-import type { Dataset } from "./digits.js";
+import type { Dataset } from "skipjack";
 
 /** Hyperparameters of softmax regression trained by mini-batch SGD with L2 weight decay. */
 export interface SoftmaxConfig {
@@ -22,7 +22,7 @@ export class SoftmaxRegression {
     this.bias = new Float64Array(nClasses);
   }
 
-  private probabilities(x: Float64Array, offset: number, out: Float64Array): void {
+  private probabilities(x: ArrayLike<number>, offset: number, out: Float64Array): void {
     let max = Number.NEGATIVE_INFINITY;
     for (let c = 0; c < this.nClasses; c++) {
       let z = this.bias[c]!;
