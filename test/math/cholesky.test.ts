@@ -4,6 +4,7 @@ import {
   cholesky,
   choleskyLogDet,
   choleskySolve,
+  factorize,
   inverseFromPackedInverseFactor,
   invertLowerPacked,
   NotPositiveDefiniteError,
@@ -81,6 +82,34 @@ describe("cholesky", () => {
       let s = 0;
       for (let k = i; k < n; k++) s += linv[(k * (k + 1)) / 2 + i] * v[k];
       expect(t[i]).toBeCloseTo(s, 12);
+    }
+  });
+
+  it("agrees with the textbook formulas for every size parity (blocked loops)", () => {
+    for (let n = 1; n <= 12; n++) {
+      const a = randomSpd(n, 10 + n);
+      const l = new Float64Array(n * n);
+      expect(factorize(a, n, 0, l)).toBe(true);
+      // Cholesky–Banachiewicz, one entry at a time.
+      const ref = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j <= i; j++) {
+          let sum = a[i * n + j];
+          for (let k = 0; k < j; k++) sum -= ref[i * n + k] * ref[j * n + k];
+          ref[i * n + j] = i === j ? Math.sqrt(sum) : sum / ref[j * n + j];
+        }
+      }
+      for (let i = 0; i < n * n; i++) expect(l[i]).toBeCloseTo(ref[i], 12);
+      const linv = invertLowerPacked(l, n);
+      const inv = inverseFromPackedInverseFactor(linv, n);
+      for (let i = 0; i < n; i++) {
+        const row = matVec(
+          a,
+          n,
+          Float64Array.from({ length: n }, (_, j) => inv[j * n + i]),
+        );
+        for (let j = 0; j < n; j++) expect(row[j]).toBeCloseTo(i === j ? 1 : 0, 9);
+      }
     }
   });
 

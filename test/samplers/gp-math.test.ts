@@ -187,6 +187,30 @@ describe("GP marginal likelihood and fit", () => {
       expect(mean[i]).toBeCloseTo(data.y[i], 6);
       expect(variance[i]).toBeLessThan(1e-7);
     }
+    // The blocked batch (four points at a time) gives exactly the one-point results.
+    for (const [batchData, batchParams] of [
+      [data, params],
+      [randomData(23, 5), PARAMS],
+    ] as const) {
+      const m = 11;
+      const dd = batchData.d;
+      const points = new Float64Array(m * dd);
+      const rng = new Rng(9);
+      for (let q = 0; q < m * dd; q++) {
+        points[q] = batchData.isCategorical[q % dd] ? rng.integer(0, 2) : rng.random();
+      }
+      const batchPost = new GpPosterior(batchData, batchParams);
+      const bm = new Float64Array(m);
+      const bv = new Float64Array(m);
+      batchPost.predict(points, m, bm, bv);
+      const om = new Float64Array(1);
+      const ov = new Float64Array(1);
+      for (let q = 0; q < m; q++) {
+        batchPost.predict(points.subarray(q * dd, (q + 1) * dd), 1, om, ov);
+        expect(bm[q]).toBe(om[0]);
+        expect(bv[q]).toBe(ov[0]);
+      }
+    }
     // Away from the data the variance grows towards the kernel scale.
     const far = Float64Array.of(30, -30);
     post.predict(far, 1, mean, variance);

@@ -38,35 +38,108 @@ export interface CholeskyFactor {
 }
 
 /**
+ * A − Σ_{k<j} L_ik L_jk (+ jitter when i = j) for row offsets ri = i n, rj = j n: two
+ * accumulators (even and odd k) break the dependency chain of the dot product.
+ */
+function reducedEntry(
+  a: Float64Array,
+  out: Float64Array,
+  ri: number,
+  rj: number,
+  j: number,
+  jitter: number,
+): number {
+  let s0 = a[ri + j] + jitter;
+  let s1 = 0;
+  let k = 0;
+  for (; k + 1 < j; k += 2) {
+    s0 -= out[ri + k] * out[rj + k];
+    s1 -= out[ri + k + 1] * out[rj + k + 1];
+  }
+  if (k < j) s0 -= out[ri + k] * out[rj + k];
+  return s0 + s1;
+}
+
+/** Row i of the factor from entry `from` on (the entries before it are done). */
+function factorRow(
+  a: Float64Array,
+  n: number,
+  i: number,
+  from: number,
+  jitter: number,
+  out: Float64Array,
+): boolean {
+  const ri = i * n;
+  for (let j = from; j < i; j++)
+    out[ri + j] = reducedEntry(a, out, ri, j * n, j, 0) / out[j * n + j];
+  const sum = reducedEntry(a, out, ri, ri, i, jitter);
+  if (!(sum > 0) || !Number.isFinite(sum)) return false;
+  out[ri + i] = Math.sqrt(sum);
+  for (let j = i + 1; j < n; j++) out[ri + j] = 0;
+  return true;
+}
+
+/**
  * Factorizes A (+ jitter I) into `out` (n × n, lower triangle; the strict upper triangle is
  * zeroed). Returns false when a pivot is not positive or not finite. No allocation: for hot
  * loops that reuse their buffers; `cholesky` adds jitter retries on top.
+ *
+ * Row by row (Cholesky–Banachiewicz), two rows at a time below the diagonal: the entries
+ * (i, j), (i, j + 1), (i + 1, j), (i + 1, j + 1) share their loads, which makes the loop
+ * bound by arithmetic rather than by loads and latency. Each entry's sum is accumulated in
+ * the same order as one row at a time (`factorRow`), so the factor is the same.
  */
 export function factorize(a: Float64Array, n: number, jitter: number, out: Float64Array): boolean {
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
     const ri = i * n;
-    for (let j = 0; j <= i; j++) {
+    const rh = ri + n;
+    let j = 0;
+    for (; j + 1 < i; j += 2) {
       const rj = j * n;
-      // Two accumulators break the dependency chain of the dot product.
-      let s0 = a[ri + j];
-      if (i === j) s0 += jitter;
-      let s1 = 0;
-      let k = 0;
-      for (; k + 1 < j; k += 2) {
-        s0 -= out[ri + k] * out[rj + k];
-        s1 -= out[ri + k + 1] * out[rj + k + 1];
+      const rg = rj + n;
+      // (i, j), (i, j + 1), (i + 1, j), (i + 1, j + 1): even-k and odd-k accumulators.
+      let a0 = a[ri + j];
+      let a1 = 0;
+      let b0 = a[ri + j + 1];
+      let b1 = 0;
+      let c0 = a[rh + j];
+      let c1 = 0;
+      let e0 = a[rh + j + 1];
+      let e1 = 0;
+      for (let k = 0; k < j; k += 2) {
+        const li0 = out[ri + k];
+        const li1 = out[ri + k + 1];
+        const lh0 = out[rh + k];
+        const lh1 = out[rh + k + 1];
+        const lj0 = out[rj + k];
+        const lj1 = out[rj + k + 1];
+        const lg0 = out[rg + k];
+        const lg1 = out[rg + k + 1];
+        a0 -= li0 * lj0;
+        a1 -= li1 * lj1;
+        b0 -= li0 * lg0;
+        b1 -= li1 * lg1;
+        c0 -= lh0 * lj0;
+        c1 -= lh1 * lj1;
+        e0 -= lh0 * lg0;
+        e1 -= lh1 * lg1;
       }
-      if (k < j) s0 -= out[ri + k] * out[rj + k];
-      const sum = s0 + s1;
-      if (i === j) {
-        if (!(sum > 0) || !Number.isFinite(sum)) return false;
-        out[ri + i] = Math.sqrt(sum);
-      } else {
-        out[ri + j] = sum / out[rj + j];
-      }
+      // j is even: (i, j) has no odd tail; (i, j + 1) has the tail k = j.
+      const lij = (a0 + a1) / out[rj + j];
+      const lhj = (c0 + c1) / out[rj + j];
+      out[ri + j] = lij;
+      out[rh + j] = lhj;
+      b0 -= lij * out[rg + j];
+      e0 -= lhj * out[rg + j];
+      out[ri + j + 1] = (b0 + b1) / out[rg + j + 1];
+      out[rh + j + 1] = (e0 + e1) / out[rg + j + 1];
     }
-    for (let j = i + 1; j < n; j++) out[ri + j] = 0;
+    // j = i: the diagonal of row i, then the rest of row i + 1.
+    if (!factorRow(a, n, i, i, jitter, out)) return false;
+    if (!factorRow(a, n, i + 1, i, jitter, out)) return false;
   }
+  if (i < n && !factorRow(a, n, i, 0, jitter, out)) return false;
   return true;
 }
 
@@ -138,10 +211,16 @@ export function choleskyLogDet(factor: CholeskyFactor): number {
   return 2 * sum;
 }
 
+/** Scratch for the second column of `invertLowerPacked` (JavaScript runs one call at a time). */
+let secondColumn = new Float64Array(0);
+
 /**
  * L⁻¹ of a lower-triangular L, packed by rows: row i (i + 1 entries) starts at i(i + 1)/2.
  * Packing keeps each row contiguous for the fast mat-vec `packedLowerMatVec`. `inv` and the
  * scratch `x` (length n) may be passed to avoid allocating.
+ *
+ * Column by column (solve L x = e_j; x is zero above j), two columns at a time so that each
+ * load of L feeds two sums; each sum runs in the same order as for one column alone.
  */
 export function invertLowerPacked(
   l: Float64Array,
@@ -149,24 +228,44 @@ export function invertLowerPacked(
   inv: Float64Array = new Float64Array((n * (n + 1)) / 2),
   x: Float64Array = new Float64Array(n),
 ): Float64Array {
-  // Column by column: solve L x = e_j; x is zero above j.
-  for (let j = 0; j < n; j++) {
-    x.fill(0, 0, n);
+  if (secondColumn.length < n) secondColumn = new Float64Array(n);
+  const y = secondColumn;
+  let j = 0;
+  for (; j + 1 < n; j += 2) {
+    // Columns j (in x) and j + 1 (in y); two accumulators each, by the parity of k − column.
+    const j1 = j + 1;
     x[j] = 1 / l[j * n + j];
-    for (let i = j + 1; i < n; i++) {
+    x[j1] = (0 - l[j1 * n + j] * x[j] + 0) / l[j1 * n + j1];
+    y[j1] = 1 / l[j1 * n + j1];
+    for (let i = j + 2; i < n; i++) {
       const ri = i * n;
       let s0 = 0;
       let s1 = 0;
-      let k = j;
+      let t0 = 0;
+      let t1 = 0;
+      s0 -= l[ri + j] * x[j];
+      let k = j1;
       for (; k + 1 < i; k += 2) {
-        s0 -= l[ri + k] * x[k];
-        s1 -= l[ri + k + 1] * x[k + 1];
+        const a = l[ri + k];
+        const b = l[ri + k + 1];
+        s1 -= a * x[k];
+        s0 -= b * x[k + 1];
+        t0 -= a * y[k];
+        t1 -= b * y[k + 1];
       }
-      if (k < i) s0 -= l[ri + k] * x[k];
-      x[i] = (s0 + s1) / l[ri + i];
+      if (k < i) {
+        const a = l[ri + k];
+        s1 -= a * x[k];
+        t0 -= a * y[k];
+      }
+      const d = l[ri + i];
+      x[i] = (s0 + s1) / d;
+      y[i] = (t0 + t1) / d;
     }
     for (let i = j; i < n; i++) inv[(i * (i + 1)) / 2 + j] = x[i];
+    for (let i = j1; i < n; i++) inv[(i * (i + 1)) / 2 + j1] = y[i];
   }
+  if (j < n) inv[(j * (j + 1)) / 2 + j] = 1 / l[j * n + j];
   return inv;
 }
 
@@ -210,6 +309,23 @@ export function packedLowerTransposedMatVec(
   return y;
 }
 
+/** Entry (i, j ≤ i) of L⁻ᵀL⁻¹ from the columns of L⁻¹ in `t`, into out (both triangles). */
+function inverseEntry(t: Float64Array, n: number, i: number, j: number, out: Float64Array): void {
+  const ri = i * n;
+  const rj = j * n;
+  let s0 = 0;
+  let s1 = 0;
+  let k = i;
+  for (; k + 1 < n; k += 2) {
+    s0 += t[ri + k] * t[rj + k];
+    s1 += t[ri + k + 1] * t[rj + k + 1];
+  }
+  if (k < n) s0 += t[ri + k] * t[rj + k];
+  const v = s0 + s1;
+  out[ri + j] = v;
+  out[rj + i] = v;
+}
+
 /**
  * (L Lᵀ)⁻¹ as a dense symmetric n × n row-major matrix, from L⁻¹ packed by rows:
  * A⁻¹ = L⁻ᵀ L⁻¹, entry (i, j) = Σ_{k ≥ max(i, j)} L⁻¹_ki L⁻¹_kj. `out` and the scratch `t`
@@ -227,22 +343,71 @@ export function inverseFromPackedInverseFactor(
     for (let i = 0; i <= k; i++) t[i * n + k] = linv[p + i];
     p += k + 1;
   }
-  for (let i = 0; i < n; i++) {
+  // Rows i, i + 1 against rows j, j + 1 < i: four sums sharing their loads. Each keeps the
+  // two accumulators of `inverseEntry` (by the parity of k − row), so the result is the same.
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
     const ri = i * n;
-    for (let j = 0; j <= i; j++) {
+    const rh = ri + n;
+    for (let j = 0; j + 1 < i; j += 2) {
       const rj = j * n;
-      let s0 = 0;
-      let s1 = 0;
-      let k = i;
+      const rg = rj + n;
+      // Row i: k ≡ i → a0/b0, k ≡ i + 1 → a1/b1; row i + 1 the other way round.
+      let a0 = 0;
+      let a1 = 0;
+      let b0 = 0;
+      let b1 = 0;
+      let c0 = 0;
+      let c1 = 0;
+      let e0 = 0;
+      let e1 = 0;
+      const ti = t[ri + i];
+      a0 += ti * t[rj + i];
+      b0 += ti * t[rg + i];
+      let k = i + 1;
       for (; k + 1 < n; k += 2) {
-        s0 += t[ri + k] * t[rj + k];
-        s1 += t[ri + k + 1] * t[rj + k + 1];
+        const p0 = t[ri + k];
+        const p1 = t[ri + k + 1];
+        const q0 = t[rh + k];
+        const q1 = t[rh + k + 1];
+        const u0 = t[rj + k];
+        const u1 = t[rj + k + 1];
+        const w0 = t[rg + k];
+        const w1 = t[rg + k + 1];
+        a1 += p0 * u0;
+        a0 += p1 * u1;
+        b1 += p0 * w0;
+        b0 += p1 * w1;
+        c0 += q0 * u0;
+        c1 += q1 * u1;
+        e0 += q0 * w0;
+        e1 += q1 * w1;
       }
-      if (k < n) s0 += t[ri + k] * t[rj + k];
-      const v = s0 + s1;
-      out[ri + j] = v;
-      out[rj + i] = v;
+      if (k < n) {
+        const p0 = t[ri + k];
+        const q0 = t[rh + k];
+        a1 += p0 * t[rj + k];
+        b1 += p0 * t[rg + k];
+        c0 += q0 * t[rj + k];
+        e0 += q0 * t[rg + k];
+      }
+      const vij = a0 + a1;
+      const vig = b0 + b1;
+      const vhj = c0 + c1;
+      const vhg = e0 + e1;
+      out[ri + j] = vij;
+      out[rj + i] = vij;
+      out[ri + j + 1] = vig;
+      out[rg + i] = vig;
+      out[rh + j] = vhj;
+      out[rj + i + 1] = vhj;
+      out[rh + j + 1] = vhg;
+      out[rg + i + 1] = vhg;
     }
+    inverseEntry(t, n, i, i, out);
+    inverseEntry(t, n, i + 1, i, out);
+    inverseEntry(t, n, i + 1, i + 1, out);
   }
+  if (i < n) for (let j = 0; j <= i; j++) inverseEntry(t, n, i, j, out);
   return out;
 }

@@ -14,8 +14,6 @@ import {
   factorize,
   inverseFromPackedInverseFactor,
   invertLowerPacked,
-  packedLowerMatVec,
-  packedLowerTransposedMatVec,
   solveLower,
   solveLowerTransposed,
 } from "../../math/linalg/cholesky.js";
@@ -29,15 +27,6 @@ import {
 } from "./prior.js";
 
 const LOG_2PI = Math.log(2 * Math.PI);
-
-/**
- * Scratch space for kernel rows, shared by every posterior: `predict` uses it only while it
- * runs (JavaScript runs one call at a time), so it is allocated once instead of per call.
- * Holds no state between calls.
- */
-let sharedRows = new Float64Array(0);
-/** Points predicted per chunk by `predict` (a multiple of 8, the blocking of predictFromRows). */
-const PREDICT_CHUNK = 64;
 
 /** Training data: n points of dimension d (row-major) and their targets. */
 export interface GpData {
@@ -318,8 +307,14 @@ export class GpPosterior {
   private readonly v: Float64Array;
   private readonly beta: Float64Array;
   private readonly slopes: Float64Array;
-  private readonly vv = new Float64Array(8);
-  private readonly offsets = new Int32Array(8);
+  /** The training points transposed (d × n): coordinate c of point j at c n + j. */
+  private readonly xt: Float64Array;
+  /** The columns of L⁻¹, each contiguous (column c: rows c…n − 1). */
+  private readonly lInvColumns: Float64Array;
+  /** Whether some coordinate is categorical (Hamming distance). */
+  private readonly anyCategorical: boolean;
+  /** Scratch: r² and kernel values of four points, interleaved (see `predict`). */
+  private readonly rows4: Float64Array;
 
   constructor(data: GpData, params: KernelParams) {
     this.data = data;
@@ -341,6 +336,15 @@ export class GpPosterior {
     this.v = new Float64Array(n);
     this.beta = new Float64Array(n);
     this.slopes = new Float64Array(n);
+    const { d, x } = data;
+    this.xt = new Float64Array(d * n);
+    for (let j = 0; j < n; j++) for (let c = 0; c < d; c++) this.xt[c * n + j] = x[j * d + c];
+    this.rows4 = new Float64Array(4 * n);
+    this.lInvColumns = new Float64Array(this.lInv.length);
+    for (let c = 0, o = 0; c < n; c++) {
+      for (let i = c; i < n; i++) this.lInvColumns[o++] = this.lInv[(i * (i + 1)) / 2 + c];
+    }
+    this.anyCategorical = data.isCategorical.some((v) => v !== 0);
   }
 
   /** r² between row i of `xa` (dimension d) and training point j. */
@@ -360,142 +364,348 @@ export class GpPosterior {
   }
 
   /**
-   * Kernel values k(points_q, X_j) for the m rows of `points` into `out` (row q holds the n
-   * values of point q), the input of the `…FromRows` methods.
+   * r² between point q of `points` and every training point, into out[offset + stride j].
+   * Coordinate by coordinate over the transposed training points (contiguous inner loop);
+   * the terms are added in the same order as `distance`, so the sums are the same.
    */
-  kernelRows(points: Float64Array, m: number, out: Float64Array): Float64Array {
-    const { n, d, x, isCategorical } = this.data;
+  private distancesTo(
+    points: Float64Array,
+    q: number,
+    out: Float64Array,
+    offset: number,
+    stride: number,
+  ): void {
+    const { n, d, isCategorical } = this.data;
     const ils = this.params.inverseSquaredLengthscales;
-    const s = this.params.kernelScale;
-    let anyCategorical = false;
-    for (let c = 0; c < d; c++) if (isCategorical[c]) anyCategorical = true;
-    for (let q = 0; q < m; q++) {
-      const oa = q * d;
-      const ob = q * n;
-      for (let j = 0; j < n; j++) {
-        const oj = j * d;
-        let r2 = 0;
-        if (anyCategorical) {
-          for (let c = 0; c < d; c++) {
-            const diff = points[oa + c] - x[oj + c];
-            if (isCategorical[c]) {
-              if (diff !== 0) r2 += ils[c];
-            } else r2 += ils[c] * diff * diff;
-          }
-        } else {
-          for (let c = 0; c < d; c++) {
-            const diff = points[oa + c] - x[oj + c];
-            r2 += ils[c] * diff * diff;
-          }
+    const xt = this.xt;
+    const oq = q * d;
+    for (let c = 0; c < d; c++) {
+      const pc = points[oq + c];
+      const w = ils[c];
+      const oc = c * n;
+      const first = c === 0;
+      if (isCategorical[c]) {
+        for (let j = 0, o = offset; j < n; j++, o += stride) {
+          const term = pc !== xt[oc + j] ? w : 0;
+          out[o] = first ? term : out[o] + term;
         }
-        const a = Math.sqrt(5 * r2);
-        out[ob + j] = s * (1 + a + (5 / 3) * r2) * Math.exp(-a);
+      } else if (first) {
+        for (let j = 0, o = offset; j < n; j++, o += stride) {
+          const diff = pc - xt[oc + j];
+          out[o] = w * diff * diff;
+        }
+      } else {
+        for (let j = 0, o = offset; j < n; j++, o += stride) {
+          const diff = pc - xt[oc + j];
+          out[o] += w * diff * diff;
+        }
       }
     }
-    return out;
   }
 
   /**
-   * Mean and variance from the first `count` kernel rows (see `kernelRows`) into mean[k] and
-   * variance[k]. Eight points at a time share each row of L⁻¹ (σ² = s − ‖L⁻¹k‖²): eight
-   * independent sums keep the floating-point units busy.
+   * Kernel values of points q0…q0 + 3 (continuous coordinates only) against every training
+   * point into rows[4 j + b]: the four distances to one training point at a time, with the
+   * terms of r² in the same order as `distance`.
    */
-  predictFromRows(
-    rows: Float64Array,
-    count: number,
-    mean: Float64Array,
-    variance: Float64Array,
-  ): void {
+  private kernelValues4(points: Float64Array, q0: number, rows: Float64Array): void {
+    const { n, d, x } = this.data;
+    const ils = this.params.inverseSquaredLengthscales;
+    const s = this.params.kernelScale;
+    const o0 = q0 * d;
+    const o1 = o0 + d;
+    const o2 = o1 + d;
+    const o3 = o2 + d;
+    for (let j = 0, r = 0, oj = 0; j < n; j++, r += 4, oj += d) {
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      for (let c = 0; c < d; c++) {
+        const xc = x[oj + c];
+        const w = ils[c];
+        const e0 = points[o0 + c] - xc;
+        const e1 = points[o1 + c] - xc;
+        const e2 = points[o2 + c] - xc;
+        const e3 = points[o3 + c] - xc;
+        a0 += w * e0 * e0;
+        a1 += w * e1 * e1;
+        a2 += w * e2 * e2;
+        a3 += w * e3 * e3;
+      }
+      const b0 = Math.sqrt(5 * a0);
+      const b1 = Math.sqrt(5 * a1);
+      const b2 = Math.sqrt(5 * a2);
+      const b3 = Math.sqrt(5 * a3);
+      rows[r] = s * (1 + b0 + (5 / 3) * a0) * Math.exp(-b0);
+      rows[r + 1] = s * (1 + b1 + (5 / 3) * a1) * Math.exp(-b1);
+      rows[r + 2] = s * (1 + b2 + (5 / 3) * a2) * Math.exp(-b2);
+      rows[r + 3] = s * (1 + b3 + (5 / 3) * a3) * Math.exp(-b3);
+    }
+  }
+
+  /** Replaces each r² among the first `count` entries of `values` by the kernel value s·m(r²). */
+  private kernelFromDistances(values: Float64Array, count: number): void {
+    const s = this.params.kernelScale;
+    for (let j = 0; j < count; j++) {
+      const r2 = values[j];
+      const a = Math.sqrt(5 * r2);
+      values[j] = s * (1 + a + (5 / 3) * r2) * Math.exp(-a);
+    }
+  }
+
+  /**
+   * Mean and variance at the m rows of `points` (row-major m × d): σ² = s − ‖L⁻¹k‖², where
+   * k holds the kernel values against the training points. Four points at a time, their
+   * kernel values interleaved (k_j of the four points side by side), and three rows of L⁻¹
+   * at a time: each load feeds several products (the loop is bound by floating-point
+   * throughput, not by memory). Every sum runs in the same order as the plain one-point
+   * formula (`predictOne`), so the results do not depend on the blocking.
+   */
+  predict(points: Float64Array, m: number, mean: Float64Array, variance: Float64Array): void {
     const { n } = this.data;
     const s = this.params.kernelScale;
     const alpha = this.alpha;
     const lInv = this.lInv;
-    const vv = this.vv;
-    const offsets = this.offsets;
-    for (let k0 = 0; k0 < count; k0 += 8) {
-      const size = Math.min(8, count - k0);
-      // Offsets of the eight rows; missing ones repeat the first and are ignored.
-      for (let b = 0; b < 8; b++) offsets[b] = (b < size ? k0 + b : k0) * n;
-      const o0 = offsets[0];
-      const o1 = offsets[1];
-      const o2 = offsets[2];
-      const o3 = offsets[3];
-      const o4 = offsets[4];
-      const o5 = offsets[5];
-      const o6 = offsets[6];
-      const o7 = offsets[7];
+    const rows = this.rows4;
+    let q0 = 0;
+    for (; q0 + 4 <= m; q0 += 4) {
+      if (this.anyCategorical) {
+        for (let b = 0; b < 4; b++) this.distancesTo(points, q0 + b, rows, b, 4);
+        this.kernelFromDistances(rows, 4 * n);
+      } else this.kernelValues4(points, q0, rows);
+      // rows[4 j + b] now holds k(point q0 + b, training point j).
       let v0 = 0;
       let v1 = 0;
       let v2 = 0;
       let v3 = 0;
-      let v4 = 0;
-      let v5 = 0;
-      let v6 = 0;
-      let v7 = 0;
       let p = 0;
-      for (let i = 0; i < n; i++) {
+      let i = 0;
+      for (; i + 2 < n; i += 3) {
+        // Rows i, i + 1, i + 2 of L⁻¹ start at p, p1, p2.
+        const p1 = p + i + 1;
+        const p2 = p1 + i + 2;
         let s0 = 0;
         let s1 = 0;
         let s2 = 0;
         let s3 = 0;
-        let s4 = 0;
-        let s5 = 0;
-        let s6 = 0;
-        let s7 = 0;
-        for (let k = 0; k <= i; k++) {
+        let t0 = 0;
+        let t1 = 0;
+        let t2 = 0;
+        let t3 = 0;
+        let u0 = 0;
+        let u1 = 0;
+        let u2 = 0;
+        let u3 = 0;
+        let r = 0;
+        for (let k = 0; k <= i; k++, r += 4) {
           const a = lInv[p + k];
-          s0 += a * rows[o0 + k];
-          s1 += a * rows[o1 + k];
-          s2 += a * rows[o2 + k];
-          s3 += a * rows[o3 + k];
-          s4 += a * rows[o4 + k];
-          s5 += a * rows[o5 + k];
-          s6 += a * rows[o6 + k];
-          s7 += a * rows[o7 + k];
+          const b = lInv[p1 + k];
+          const c = lInv[p2 + k];
+          const k0 = rows[r];
+          const k1 = rows[r + 1];
+          const k2 = rows[r + 2];
+          const k3 = rows[r + 3];
+          s0 += a * k0;
+          s1 += a * k1;
+          s2 += a * k2;
+          s3 += a * k3;
+          t0 += b * k0;
+          t1 += b * k1;
+          t2 += b * k2;
+          t3 += b * k3;
+          u0 += c * k0;
+          u1 += c * k1;
+          u2 += c * k2;
+          u3 += c * k3;
+        }
+        {
+          const b = lInv[p1 + i + 1];
+          const c = lInv[p2 + i + 1];
+          const k0 = rows[r];
+          const k1 = rows[r + 1];
+          const k2 = rows[r + 2];
+          const k3 = rows[r + 3];
+          t0 += b * k0;
+          t1 += b * k1;
+          t2 += b * k2;
+          t3 += b * k3;
+          u0 += c * k0;
+          u1 += c * k1;
+          u2 += c * k2;
+          u3 += c * k3;
+          r += 4;
+          const e = lInv[p2 + i + 2];
+          u0 += e * rows[r];
+          u1 += e * rows[r + 1];
+          u2 += e * rows[r + 2];
+          u3 += e * rows[r + 3];
         }
         v0 += s0 * s0;
         v1 += s1 * s1;
         v2 += s2 * s2;
         v3 += s3 * s3;
-        v4 += s4 * s4;
-        v5 += s5 * s5;
-        v6 += s6 * s6;
-        v7 += s7 * s7;
+        v0 += t0 * t0;
+        v1 += t1 * t1;
+        v2 += t2 * t2;
+        v3 += t3 * t3;
+        v0 += u0 * u0;
+        v1 += u1 * u1;
+        v2 += u2 * u2;
+        v3 += u3 * u3;
+        p = p2 + i + 3;
+      }
+      for (; i < n; i++) {
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let k = 0, r = 0; k <= i; k++, r += 4) {
+          const a = lInv[p + k];
+          s0 += a * rows[r];
+          s1 += a * rows[r + 1];
+          s2 += a * rows[r + 2];
+          s3 += a * rows[r + 3];
+        }
+        v0 += s0 * s0;
+        v1 += s1 * s1;
+        v2 += s2 * s2;
+        v3 += s3 * s3;
         p += i + 1;
       }
-      vv[0] = v0;
-      vv[1] = v1;
-      vv[2] = v2;
-      vv[3] = v3;
-      vv[4] = v4;
-      vv[5] = v5;
-      vv[6] = v6;
-      vv[7] = v7;
-      for (let b = 0; b < size; b++) {
-        const ob = offsets[b];
-        let mu = 0;
-        for (let j = 0; j < n; j++) mu += rows[ob + j] * alpha[j];
-        mean[k0 + b] = mu;
-        variance[k0 + b] = Math.max(s - vv[b], 0);
+      let m0 = 0;
+      let m1 = 0;
+      let m2 = 0;
+      let m3 = 0;
+      for (let j = 0, r = 0; j < n; j++, r += 4) {
+        const a = alpha[j];
+        m0 += rows[r] * a;
+        m1 += rows[r + 1] * a;
+        m2 += rows[r + 2] * a;
+        m3 += rows[r + 3] * a;
       }
+      mean[q0] = m0;
+      mean[q0 + 1] = m1;
+      mean[q0 + 2] = m2;
+      mean[q0 + 3] = m3;
+      variance[q0] = Math.max(s - v0, 0);
+      variance[q0 + 1] = Math.max(s - v1, 0);
+      variance[q0 + 2] = Math.max(s - v2, 0);
+      variance[q0 + 3] = Math.max(s - v3, 0);
+    }
+    for (; q0 < m; q0++) {
+      const [mu, v] = this.predictOne(points, q0);
+      mean[q0] = mu;
+      variance[q0] = v;
     }
   }
 
-  /** Mean and variance at the m rows of `points` (row-major m × d). */
-  predict(points: Float64Array, m: number, mean: Float64Array, variance: Float64Array): void {
-    const { n, d } = this.data;
-    // Chunks of PREDICT_CHUNK points: their kernel rows stay in cache between the two passes.
-    const chunk = Math.min(m, PREDICT_CHUNK);
-    if (sharedRows.length < chunk * n) sharedRows = new Float64Array(chunk * n);
-    for (let q0 = 0; q0 < m; q0 += chunk) {
-      const count = Math.min(chunk, m - q0);
-      this.kernelRows(points.subarray(q0 * d, (q0 + count) * d), count, sharedRows);
-      this.predictFromRows(
-        sharedRows,
-        count,
-        mean.subarray(q0, q0 + count),
-        variance.subarray(q0, q0 + count),
-      );
+  /** [mean, variance] at row q of `points`: `predict` for one point. */
+  private predictOne(points: Float64Array, q: number): [number, number] {
+    const { n } = this.data;
+    const lInv = this.lInv;
+    const kx = this.kx;
+    this.distancesTo(points, q, kx, 0, 1);
+    this.kernelFromDistances(kx, n);
+    let vv = 0;
+    let p = 0;
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      for (let k = 0; k <= i; k++) sum += lInv[p + k] * kx[k];
+      vv += sum * sum;
+      p += i + 1;
+    }
+    let mu = 0;
+    for (let j = 0; j < n; j++) mu += kx[j] * this.alpha[j];
+    return [mu, Math.max(this.params.kernelScale - vv, 0)];
+  }
+
+  /**
+   * out = L⁻¹ v (`packedLowerMatVec`), two rows at a time sharing the loads of v; each row
+   * keeps its two accumulators (even and odd k), so the result is the same.
+   */
+  private lowerTimes(v: Float64Array, out: Float64Array): void {
+    const { n } = this.data;
+    const m = this.lInv;
+    let p = 0;
+    let i = 0;
+    for (; i + 1 < n; i += 2) {
+      const h = p + i + 1; // row i + 1
+      let s0 = 0;
+      let s1 = 0;
+      let t0 = 0;
+      let t1 = 0;
+      let k = 0;
+      for (; k + 1 < i; k += 2) {
+        const v0 = v[k];
+        const v1 = v[k + 1];
+        s0 += m[p + k] * v0;
+        s1 += m[p + k + 1] * v1;
+        t0 += m[h + k] * v0;
+        t1 += m[h + k + 1] * v1;
+      }
+      // i is even: row i ends with k = i, row i + 1 with the pair (i, i + 1).
+      s0 += m[p + i] * v[i];
+      t0 += m[h + i] * v[i];
+      t1 += m[h + i + 1] * v[i + 1];
+      out[i] = s0 + s1;
+      out[i + 1] = t0 + t1;
+      p = h + i + 2;
+    }
+    if (i < n) {
+      let s0 = 0;
+      let s1 = 0;
+      let k = 0;
+      for (; k + 1 <= i; k += 2) {
+        s0 += m[p + k] * v[k];
+        s1 += m[p + k + 1] * v[k + 1];
+      }
+      if (k <= i) s0 += m[p + k] * v[k];
+      out[i] = s0 + s1;
+    }
+  }
+
+  /**
+   * out = L⁻ᵀ v (`packedLowerTransposedMatVec`) from the columns of L⁻¹ stored contiguously,
+   * four outputs at a time; each output sums its terms in the same order as there.
+   */
+  private lowerTransposedTimes(v: Float64Array, out: Float64Array): void {
+    const { n } = this.data;
+    const cols = this.lInvColumns;
+    let k = 0;
+    for (; k + 3 < n; k += 4) {
+      // Column c starts at c n − c(c − 1)/2 and holds rows c…n − 1: entry i at that − c + i.
+      const o0 = k * n - (k * (k - 1)) / 2 - k;
+      const o1 = o0 + n - k - 1;
+      const o2 = o1 + n - k - 2;
+      const o3 = o2 + n - k - 3;
+      let b0 = 0;
+      let b1 = 0;
+      let b2 = 0;
+      let b3 = 0;
+      b0 += cols[o0 + k] * v[k];
+      b0 += cols[o0 + k + 1] * v[k + 1];
+      b1 += cols[o1 + k + 1] * v[k + 1];
+      b0 += cols[o0 + k + 2] * v[k + 2];
+      b1 += cols[o1 + k + 2] * v[k + 2];
+      b2 += cols[o2 + k + 2] * v[k + 2];
+      for (let i = k + 3; i < n; i++) {
+        const vi = v[i];
+        b0 += cols[o0 + i] * vi;
+        b1 += cols[o1 + i] * vi;
+        b2 += cols[o2 + i] * vi;
+        b3 += cols[o3 + i] * vi;
+      }
+      out[k] = b0;
+      out[k + 1] = b1;
+      out[k + 2] = b2;
+      out[k + 3] = b3;
+    }
+    for (; k < n; k++) {
+      const o = k * n - (k * (k - 1)) / 2 - k;
+      let b = 0;
+      for (let i = k; i < n; i++) b += cols[o + i] * v[i];
+      out[k] = b;
     }
   }
 
@@ -523,10 +733,10 @@ export class GpPosterior {
       slopes[j] = 2 * s * (-5 / 6) * (1 + a) * e;
       mu += kx[j] * this.alpha[j];
     }
-    packedLowerMatVec(this.lInv, n, kx, this.v);
+    this.lowerTimes(kx, this.v);
     let vv = 0;
     for (let j = 0; j < n; j++) vv += this.v[j] * this.v[j];
-    packedLowerTransposedMatVec(this.lInv, n, this.v, this.beta); // K⁻¹k
+    this.lowerTransposedTimes(this.v, this.beta); // K⁻¹k
     gradMean.fill(0);
     gradVariance.fill(0);
     for (let j = 0; j < n; j++) {
