@@ -16,7 +16,7 @@ import type { Trial } from "../trial/trial.js";
 
 /** Options of the demo, as the command line gives them. */
 export interface DemoOptions {
-  /** Trials to run in this call. Default 60. */
+  /** Trials to run in this call. Default 150. */
   nTrials?: number;
   /** Seconds after which no new trial starts. Default 210 (the run ends within 5 minutes). */
   timeout?: number;
@@ -144,7 +144,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   });
   try {
     await study.optimize(objective, {
-      nTrials: options.nTrials ?? 60,
+      nTrials: options.nTrials ?? 150,
       timeout: options.timeout ?? 210,
       concurrency: options.concurrency ?? 1,
       ...(options.showProgressBar !== undefined
