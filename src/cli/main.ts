@@ -40,7 +40,9 @@ export function buildProgram(): Command {
         "then evaluate the winner once on held-out test data; running it again continues the study",
     )
     .addOption(
-      new Option("-n, --trials <n>", "trials to run").argParser(integer("--trials", 1)).default(150),
+      new Option("-n, --trials <n>", "trials to run")
+        .argParser(integer("--trials", 1))
+        .default(150),
     )
     .addOption(
       new Option("-t, --timeout <seconds>", "start no trial after this many seconds")
