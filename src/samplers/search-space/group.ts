@@ -9,6 +9,7 @@ import type { Distribution, SearchSpace } from "../../distributions/index.js";
 import type { StudySnapshot } from "../../study/snapshot.js";
 import type { FrozenTrial } from "../../trial/frozen.js";
 import { isFinished, TrialState } from "../../trial/state.js";
+import { sortedSpace } from "./intersection.js";
 
 /** Options of `groupDecomposedSearchSpace`. */
 export interface GroupOptions {
@@ -72,11 +73,7 @@ function refine(
 function toSpaces(groups: Map<string, Distribution>[], options: GroupOptions): SearchSpace[] {
   const spaces: SearchSpace[] = [];
   for (const group of groups) {
-    const space: SearchSpace = {};
-    for (const name of [...group.keys()].sort()) {
-      const distribution = group.get(name)!;
-      if (options.includeSingle || !distribution.single()) space[name] = distribution;
-    }
+    const space = sortedSpace(group, options.includeSingle ?? false);
     if (Object.keys(space).length > 0) spaces.push(space);
   }
   return spaces;

@@ -47,11 +47,18 @@ export function intersectionSearchSpace(
     }
     if (common.size === 0) break;
   }
+  return common === null ? {} : sortedSpace(common, options.includeSingle ?? false);
+}
+
+/** A search space from name → distribution, ordered by name, single values left out unless asked. */
+export function sortedSpace(
+  distributions: ReadonlyMap<string, Distribution>,
+  includeSingle: boolean,
+): SearchSpace {
   const space: SearchSpace = {};
-  if (common === null) return space;
-  for (const name of [...common.keys()].sort()) {
-    const distribution = common.get(name)!;
-    if (options.includeSingle || !distribution.single()) space[name] = distribution;
+  for (const name of [...distributions.keys()].sort()) {
+    const distribution = distributions.get(name)!;
+    if (includeSingle || !distribution.single()) space[name] = distribution;
   }
   return space;
 }
@@ -115,12 +122,8 @@ export class IntersectionSearchSpace {
         }
       }
     }
-    const space: SearchSpace = {};
-    if (this.common === null) return space;
-    for (const name of [...this.common.keys()].sort()) {
-      const distribution = this.common.get(name)!;
-      if (this.options.includeSingle || !distribution.single()) space[name] = distribution;
-    }
-    return space;
+    return this.common === null
+      ? {}
+      : sortedSpace(this.common, this.options.includeSingle ?? false);
   }
 }
