@@ -138,7 +138,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     studyName: options.studyName ?? "skipjack-demo",
     storage: options.storage ?? "sqlite:///skipjack-demo.db",
     direction: "maximize",
-    sampler: new TPESampler({ seed }),
+    // The depth decides which width parameters exist: a conditional space, hence `group`.
+    sampler: new TPESampler({ seed, group: true }),
     pruner: new HyperbandPruner({ minResource: 1, maxResource: maxEpochs, reductionFactor: 3 }),
     loadIfExists: true,
   });

@@ -150,6 +150,7 @@ export class TPESampler implements Sampler {
   private readonly gamma: (n: number) => number;
   private readonly weights: (n: number) => ArrayLike<number>;
   private readonly goodWeighting: "improvement" | "uniform";
+  private readonly warnedIndependent = new Set<string>();
   private readonly warnIndependentSampling: boolean;
   private readonly constraintsFunc: ConstraintsFunc | undefined;
   private readonly prepared = new WeakMap<StudySnapshot, Prepared>();
@@ -253,12 +254,14 @@ export class TPESampler implements Sampler {
     if (prepared.nFinished < this.nStartupTrials) {
       return fromUnit(distribution, new Rng(this.seed, trial.number, name).random());
     }
-    if (this.multivariate && this.warnIndependentSampling) {
+    // Warned once per parameter: a conditional space would otherwise log it every trial.
+    if (this.multivariate && this.warnIndependentSampling && !this.warnedIndependent.has(name)) {
       const seen = study.trials.some(
         (t) =>
           (t.state === TrialState.COMPLETE || t.state === TrialState.PRUNED) && name in t.params,
       );
       if (seen) {
+        this.warnedIndependent.add(name);
         logger.warn(
           `The parameter "${name}" in trial ${trial.number} is sampled independently instead of ` +
             "by the multivariate TPE sampler (the optimization may be less efficient). Pass " +
