@@ -54,16 +54,22 @@ export interface FitOptions {
   gtol?: number;
 }
 
-/** Squared coordinate differences of every pair i > j, pair-major: [(i, j) → d values]. */
+/**
+ * Squared coordinate differences of every pair i > j, dimension-major: dimension c of pair p
+ * (pairs in the order (1, 0), (2, 0), (2, 1), …) at c · nPairs + p.
+ */
 function pairDifferences(data: GpData): Float64Array {
   const { x, n, d, isCategorical } = data;
-  const out = new Float64Array(((n * (n - 1)) / 2) * d);
-  let p = 0;
-  for (let i = 1; i < n; i++) {
-    for (let j = 0; j < i; j++) {
-      for (let c = 0; c < d; c++) {
-        const diff = x[i * d + c] - x[j * d + c];
-        out[p++] = isCategorical[c] ? (diff !== 0 ? 1 : 0) : diff * diff;
+  const nPairs = (n * (n - 1)) / 2;
+  const out = new Float64Array(nPairs * d);
+  for (let c = 0; c < d; c++) {
+    const categorical = isCategorical[c] !== 0;
+    let p = c * nPairs;
+    for (let i = 1; i < n; i++) {
+      const xi = x[i * d + c];
+      for (let j = 0; j < i; j++) {
+        const diff = xi - x[j * d + c];
+        out[p++] = categorical ? (diff !== 0 ? 1 : 0) : diff * diff;
       }
     }
   }
@@ -99,6 +105,8 @@ function makeLoss(data: GpData, logPrior: LogPrior, minimumNoise: number, determ
   const k = new Float64Array(n * n);
   const kernelValues = new Float64Array(nPairs);
   const kernelSlopes = new Float64Array(nPairs);
+  const r2s = new Float64Array(nPairs);
+  const weights = new Float64Array(nPairs);
   const nRaw = deterministic ? d + 1 : d + 2;
   const grad = new Float64Array(nRaw);
   const failed = new Float64Array(nRaw).fill(Number.NaN);
@@ -122,13 +130,18 @@ function makeLoss(data: GpData, logPrior: LogPrior, minimumNoise: number, determ
     params = paramsFromRaw(raw, d, minimumNoise, deterministic);
     const ils = params.inverseSquaredLengthscales;
     const s = params.kernelScale;
+    // r² of every pair, one dimension at a time (the terms in the order c = 0…d − 1).
+    for (let c = 0; c < d; c++) {
+      const w = ils[c];
+      const o = c * nPairs;
+      if (c === 0) for (let q = 0; q < nPairs; q++) r2s[q] = w * diffs[o + q];
+      else for (let q = 0; q < nPairs; q++) r2s[q] += w * diffs[o + q];
+    }
     let p = 0;
     for (let i = 1; i < n; i++) {
       const row = i * n;
       for (let j = 0; j < i; j++) {
-        const base = p * d;
-        let r2 = 0;
-        for (let c = 0; c < d; c++) r2 += ils[c] * diffs[base + c];
+        const r2 = r2s[p];
         const a = Math.sqrt(5 * r2);
         const e = Math.exp(-a);
         const value = s * (1 + a + (5 / 3) * r2) * e;
@@ -165,7 +178,6 @@ function makeLoss(data: GpData, logPrior: LogPrior, minimumNoise: number, determ
     // ∂ log p(y)/∂θ = ½ tr((ααᵀ − K⁻¹) ∂K/∂θ).
     invertLowerPacked(l, n, lInv, scratch);
     inverseFromPackedInverseFactor(lInv, n, kInv, square);
-    grad.fill(0);
     let gradScale = 0;
     let p = 0;
     for (let i = 1; i < n; i++) {
@@ -174,11 +186,15 @@ function makeLoss(data: GpData, logPrior: LogPrior, minimumNoise: number, determ
       for (let j = 0; j < i; j++) {
         const w = 2 * (ai * alpha[j] - kInv[row + j]); // both (i, j) and (j, i)
         gradScale += w * kernelValues[p];
-        const t = w * kernelSlopes[p];
-        const base = p * d;
-        for (let c = 0; c < d; c++) grad[c] += t * diffs[base + c];
+        weights[p] = w * kernelSlopes[p];
         p++;
       }
+    }
+    for (let c = 0; c < d; c++) {
+      const o = c * nPairs;
+      let sum = 0;
+      for (let q = 0; q < nPairs; q++) sum += weights[q] * diffs[o + q];
+      grad[c] = sum;
     }
     let traceW = 0;
     for (let i = 0; i < n; i++) traceW += alpha[i] * alpha[i] - kInv[i * n + i];
