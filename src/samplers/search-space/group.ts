@@ -8,7 +8,7 @@
 import type { Distribution, SearchSpace } from "../../distributions/index.js";
 import type { StudySnapshot } from "../../study/snapshot.js";
 import type { FrozenTrial } from "../../trial/frozen.js";
-import { isFinished, TrialState } from "../../trial/state.js";
+import { FinishedTrialCursor, shapesSearchSpace } from "./finished-trials.js";
 import { sortedSpace } from "./intersection.js";
 
 /** Options of `groupDecomposedSearchSpace`. */
@@ -32,15 +32,9 @@ export function groupDecomposedSearchSpace(
   const includePruned = options.includePruned ?? true;
   let groups: Map<string, Distribution>[] = [];
   for (const trial of trials) {
-    if (counts(trial, includePruned)) groups = refine(groups, trial);
+    if (shapesSearchSpace(trial, includePruned)) groups = refine(groups, trial);
   }
   return toSpaces(groups, options);
-}
-
-function counts(trial: FrozenTrial, includePruned: boolean): boolean {
-  return (
-    trial.state === TrialState.COMPLETE || (includePruned && trial.state === TrialState.PRUNED)
-  );
 }
 
 /** Splits every group by the trial's parameters; its new parameters form a new group. */
@@ -86,10 +80,7 @@ function toSpaces(groups: Map<string, Distribution>[], options: GroupOptions): S
  */
 export class GroupDecomposedSearchSpace {
   private readonly options: GroupOptions;
-  private studyName: string | null = null;
-  /** Trials before this index are finished and applied. */
-  private cursor = 0;
-  private lastSeen: FrozenTrial | null = null;
+  private readonly trials = new FinishedTrialCursor();
   private groups: Map<string, Distribution>[] = [];
 
   constructor(options: GroupOptions = {}) {
@@ -97,30 +88,11 @@ export class GroupDecomposedSearchSpace {
   }
 
   calculate(study: StudySnapshot): SearchSpace[] {
-    const trials = study.trials;
-    if (
-      study.studyName !== this.studyName ||
-      trials.length < this.cursor ||
-      (this.cursor > 0 && trials[this.cursor - 1] !== this.lastSeen)
-    ) {
-      this.studyName = study.studyName;
-      this.cursor = 0;
-      this.lastSeen = null;
-      this.groups = [];
-    }
+    const { reset, finished } = this.trials.advance(study);
+    if (reset) this.groups = [];
     const includePruned = this.options.includePruned ?? true;
-    let advancing = true;
-    for (let i = this.cursor; i < trials.length; i++) {
-      const trial = trials[i]!;
-      if (!isFinished(trial.state)) {
-        advancing = false;
-        continue;
-      }
-      if (advancing) {
-        this.cursor = i + 1;
-        this.lastSeen = trial;
-      }
-      if (counts(trial, includePruned)) this.groups = refine(this.groups, trial);
+    for (const trial of finished) {
+      if (shapesSearchSpace(trial, includePruned)) this.groups = refine(this.groups, trial);
     }
     return toSpaces(this.groups, this.options);
   }

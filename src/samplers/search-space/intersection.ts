@@ -10,7 +10,7 @@ import {
 } from "../../distributions/index.js";
 import type { StudySnapshot } from "../../study/snapshot.js";
 import type { FrozenTrial } from "../../trial/frozen.js";
-import { isFinished, TrialState } from "../../trial/state.js";
+import { FinishedTrialCursor, shapesSearchSpace } from "./finished-trials.js";
 
 /** Options of `intersectionSearchSpace`. */
 export interface IntersectionOptions {
@@ -31,12 +31,7 @@ export function intersectionSearchSpace(
   const includePruned = options.includePruned ?? true;
   let common: Map<string, Distribution> | null = null;
   for (const trial of trials) {
-    if (
-      trial.state !== TrialState.COMPLETE &&
-      !(includePruned && trial.state === TrialState.PRUNED)
-    ) {
-      continue;
-    }
+    if (!shapesSearchSpace(trial, includePruned)) continue;
     if (common === null) {
       common = new Map(Object.entries(trial.distributions));
       continue;
@@ -71,10 +66,7 @@ export function sortedSpace(
  */
 export class IntersectionSearchSpace {
   private readonly options: IntersectionOptions;
-  private studyName: string | null = null;
-  /** Trials before this index are finished and intersected. */
-  private cursor = 0;
-  private lastSeen: FrozenTrial | null = null;
+  private readonly trials = new FinishedTrialCursor();
   private common: Map<string, Distribution> | null = null;
 
   constructor(options: IntersectionOptions = {}) {
@@ -82,35 +74,11 @@ export class IntersectionSearchSpace {
   }
 
   calculate(study: StudySnapshot): SearchSpace {
-    const trials = study.trials;
-    if (
-      study.studyName !== this.studyName ||
-      trials.length < this.cursor ||
-      (this.cursor > 0 && trials[this.cursor - 1] !== this.lastSeen)
-    ) {
-      this.studyName = study.studyName;
-      this.cursor = 0;
-      this.lastSeen = null;
-      this.common = null;
-    }
+    const { reset, finished } = this.trials.advance(study);
+    if (reset) this.common = null;
     const includePruned = this.options.includePruned ?? true;
-    let advancing = true;
-    for (let i = this.cursor; i < trials.length; i++) {
-      const trial = trials[i]!;
-      if (!isFinished(trial.state)) {
-        advancing = false;
-        continue;
-      }
-      if (advancing) {
-        this.cursor = i + 1;
-        this.lastSeen = trial;
-      }
-      if (
-        trial.state !== TrialState.COMPLETE &&
-        !(includePruned && trial.state === TrialState.PRUNED)
-      ) {
-        continue;
-      }
+    for (const trial of finished) {
+      if (!shapesSearchSpace(trial, includePruned)) continue;
       if (this.common === null) {
         this.common = new Map(Object.entries(trial.distributions));
         continue;
