@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { Rng } from "../../src/math/rng.js";
+import { EXP_NEGATIVE_LIMIT, expNegative } from "../../src/math/special/exp.js";
 import {
   cdfOverPdf,
   erf,
@@ -73,5 +75,35 @@ describe("error function family", () => {
     }
     // The Mills ratio stays finite where Φ and φ both underflow.
     expect(cdfOverPdf(-60)).toBeCloseTo(1 / 60 - 1 / 60 ** 3 + 3 / 60 ** 5 - 15 / 60 ** 7, 13);
+  });
+});
+
+describe("expNegative", () => {
+  it("matches Math.exp(−a) within 2 ulp over the table's range", () => {
+    const rng = new Rng(11);
+    let worst = 0;
+    for (let k = 0; k < 200000; k++) {
+      const a = k < 100000 ? rng.random() * 40 : rng.random() * EXP_NEGATIVE_LIMIT;
+      const exact = Math.exp(-a);
+      worst = Math.max(worst, Math.abs(expNegative(a) - exact) / exact);
+    }
+    expect(worst).toBeLessThan(5e-16);
+    expect(expNegative(0)).toBe(1);
+    expect(expNegative(1 / 64)).toBeCloseTo(Math.exp(-1 / 64), 16);
+    expect(expNegative(707.99)).toBeGreaterThan(0);
+  });
+
+  it("is non-increasing, and flushes the subnormal range and NaN to 0", () => {
+    let previous = expNegative(0);
+    for (let a = 1e-3; a < 30; a += 1e-3) {
+      const value = expNegative(a);
+      expect(value).toBeLessThanOrEqual(previous);
+      previous = value;
+    }
+    expect(expNegative(EXP_NEGATIVE_LIMIT)).toBe(0);
+    expect(expNegative(1e300)).toBe(0);
+    expect(expNegative(Number.POSITIVE_INFINITY)).toBe(0);
+    expect(expNegative(Number.NaN)).toBe(0);
+    expect(expNegative(-2)).toBe(Math.exp(2));
   });
 });

@@ -18,6 +18,8 @@ import {
   solveLowerTransposed,
 } from "../../math/linalg/cholesky.js";
 import { type LbfgsbCorrections, minimizeLbfgsb } from "../../math/optimize/lbfgsb.js";
+import { EXP_NEGATIVE_TABLES, expNegative } from "../../math/special/exp.js";
+import { wasmKernels } from "../../math/wasm/kernels.js";
 import { type KernelParams, matern52 } from "./kernel.js";
 import {
   DEFAULT_MINIMUM_NOISE_VAR,
@@ -27,6 +29,17 @@ import {
 } from "./prior.js";
 
 const LOG_2PI = Math.log(2 * Math.PI);
+
+/** The next even integer (a 16-byte-aligned f64 offset). */
+function even(offset: number): number {
+  return offset + (offset & 1);
+}
+
+/** s · m(r²): the Matérn-5/2 kernel value at squared distance r² (kernel.ts, inlined). */
+function matern(s: number, r2: number): number {
+  const a = Math.sqrt(5 * r2);
+  return s * (1 + a + (5 / 3) * r2) * expNegative(a);
+}
 
 /** Training data: n points of dimension d (row-major) and their targets. */
 export interface GpData {
@@ -143,7 +156,7 @@ function makeLoss(data: GpData, logPrior: LogPrior, minimumNoise: number, determ
       for (let j = 0; j < i; j++) {
         const r2 = r2s[p];
         const a = Math.sqrt(5 * r2);
-        const e = Math.exp(-a);
+        const e = expNegative(a);
         const value = s * (1 + a + (5 / 3) * r2) * e;
         kernelValues[p] = value;
         kernelSlopes[p] = s * (-5 / 6) * (1 + a) * e;
@@ -327,10 +340,6 @@ export class GpPosterior {
   private readonly xt: Float64Array;
   /** The columns of L⁻¹, each contiguous (column c: rows c…n − 1). */
   private readonly lInvColumns: Float64Array;
-  /** Whether some coordinate is categorical (Hamming distance). */
-  private readonly anyCategorical: boolean;
-  /** Scratch: r² and kernel values of four points, interleaved (see `predict`). */
-  private readonly rows4: Float64Array;
 
   constructor(data: GpData, params: KernelParams) {
     this.data = data;
@@ -355,12 +364,10 @@ export class GpPosterior {
     const { d, x } = data;
     this.xt = new Float64Array(d * n);
     for (let j = 0; j < n; j++) for (let c = 0; c < d; c++) this.xt[c * n + j] = x[j * d + c];
-    this.rows4 = new Float64Array(4 * n);
     this.lInvColumns = new Float64Array(this.lInv.length);
     for (let c = 0, o = 0; c < n; c++) {
       for (let i = c; i < n; i++) this.lInvColumns[o++] = this.lInv[(i * (i + 1)) / 2 + c];
     }
-    this.anyCategorical = data.isCategorical.some((v) => v !== 0);
   }
 
   /** r² between row i of `xa` (dimension d) and training point j. */
@@ -419,200 +426,61 @@ export class GpPosterior {
     }
   }
 
-  /**
-   * Kernel values of points q0…q0 + 3 (continuous coordinates only) against every training
-   * point into rows[4 j + b]: the four distances to one training point at a time, with the
-   * terms of r² in the same order as `distance`.
-   */
-  private kernelValues4(points: Float64Array, q0: number, rows: Float64Array): void {
-    const { n, d, x } = this.data;
-    const ils = this.params.inverseSquaredLengthscales;
-    const s = this.params.kernelScale;
-    const o0 = q0 * d;
-    const o1 = o0 + d;
-    const o2 = o1 + d;
-    const o3 = o2 + d;
-    for (let j = 0, r = 0, oj = 0; j < n; j++, r += 4, oj += d) {
-      let a0 = 0;
-      let a1 = 0;
-      let a2 = 0;
-      let a3 = 0;
-      for (let c = 0; c < d; c++) {
-        const xc = x[oj + c];
-        const w = ils[c];
-        const e0 = points[o0 + c] - xc;
-        const e1 = points[o1 + c] - xc;
-        const e2 = points[o2 + c] - xc;
-        const e3 = points[o3 + c] - xc;
-        a0 += w * e0 * e0;
-        a1 += w * e1 * e1;
-        a2 += w * e2 * e2;
-        a3 += w * e3 * e3;
-      }
-      const b0 = Math.sqrt(5 * a0);
-      const b1 = Math.sqrt(5 * a1);
-      const b2 = Math.sqrt(5 * a2);
-      const b3 = Math.sqrt(5 * a3);
-      rows[r] = s * (1 + b0 + (5 / 3) * a0) * Math.exp(-b0);
-      rows[r + 1] = s * (1 + b1 + (5 / 3) * a1) * Math.exp(-b1);
-      rows[r + 2] = s * (1 + b2 + (5 / 3) * a2) * Math.exp(-b2);
-      rows[r + 3] = s * (1 + b3 + (5 / 3) * a3) * Math.exp(-b3);
-    }
-  }
-
   /** Replaces each r² among the first `count` entries of `values` by the kernel value s·m(r²). */
   private kernelFromDistances(values: Float64Array, count: number): void {
     const s = this.params.kernelScale;
-    for (let j = 0; j < count; j++) {
-      const r2 = values[j];
-      const a = Math.sqrt(5 * r2);
-      values[j] = s * (1 + a + (5 / 3) * r2) * Math.exp(-a);
-    }
+    for (let j = 0; j < count; j++) values[j] = matern(s, values[j]);
   }
 
   /**
    * Mean and variance at the m rows of `points` (row-major m × d): σ² = s − ‖L⁻¹k‖², where
-   * k holds the kernel values against the training points. Four points at a time, their
-   * kernel values interleaved (k_j of the four points side by side), and three rows of L⁻¹
-   * at a time: each load feeds several products (the loop is bound by floating-point
-   * throughput, not by memory). Every sum runs in the same order as the plain one-point
-   * formula (`predictOne`), so the results do not depend on the blocking.
+   * k holds the kernel values against the training points. Eight points at a time, in the
+   * WebAssembly kernels `kernelRows8` and `variance8`, whose operations run in the same order
+   * as `predictOne`'s (which serves where WebAssembly SIMD is missing): same results.
    */
   predict(points: Float64Array, m: number, mean: Float64Array, variance: Float64Array): void {
-    const { n } = this.data;
+    const wasm = wasmKernels();
+    if (wasm === null) {
+      for (let q = 0; q < m; q++) {
+        const [mu, v] = this.predictOne(points, q);
+        mean[q] = mu;
+        variance[q] = v;
+      }
+      return;
+    }
+    const { n, d, x } = this.data;
     const s = this.params.kernelScale;
     const alpha = this.alpha;
-    const lInv = this.lInv;
-    const rows = this.rows4;
-    let q0 = 0;
-    for (; q0 + 4 <= m; q0 += 4) {
-      if (this.anyCategorical) {
-        for (let b = 0; b < 4; b++) this.distancesTo(points, q0 + b, rows, b, 4);
-        this.kernelFromDistances(rows, 4 * n);
-      } else this.kernelValues4(points, q0, rows);
-      // rows[4 j + b] now holds k(point q0 + b, training point j).
-      let v0 = 0;
-      let v1 = 0;
-      let v2 = 0;
-      let v3 = 0;
-      let p = 0;
-      let i = 0;
-      for (; i + 2 < n; i += 3) {
-        // Rows i, i + 1, i + 2 of L⁻¹ start at p, p1, p2.
-        const p1 = p + i + 1;
-        const p2 = p1 + i + 2;
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        let t0 = 0;
-        let t1 = 0;
-        let t2 = 0;
-        let t3 = 0;
-        let u0 = 0;
-        let u1 = 0;
-        let u2 = 0;
-        let u3 = 0;
-        let r = 0;
-        for (let k = 0; k <= i; k++, r += 4) {
-          const a = lInv[p + k];
-          const b = lInv[p1 + k];
-          const c = lInv[p2 + k];
-          const k0 = rows[r];
-          const k1 = rows[r + 1];
-          const k2 = rows[r + 2];
-          const k3 = rows[r + 3];
-          s0 += a * k0;
-          s1 += a * k1;
-          s2 += a * k2;
-          s3 += a * k3;
-          t0 += b * k0;
-          t1 += b * k1;
-          t2 += b * k2;
-          t3 += b * k3;
-          u0 += c * k0;
-          u1 += c * k1;
-          u2 += c * k2;
-          u3 += c * k3;
-        }
-        {
-          const b = lInv[p1 + i + 1];
-          const c = lInv[p2 + i + 1];
-          const k0 = rows[r];
-          const k1 = rows[r + 1];
-          const k2 = rows[r + 2];
-          const k3 = rows[r + 3];
-          t0 += b * k0;
-          t1 += b * k1;
-          t2 += b * k2;
-          t3 += b * k3;
-          u0 += c * k0;
-          u1 += c * k1;
-          u2 += c * k2;
-          u3 += c * k3;
-          r += 4;
-          const e = lInv[p2 + i + 2];
-          u0 += e * rows[r];
-          u1 += e * rows[r + 1];
-          u2 += e * rows[r + 2];
-          u3 += e * rows[r + 3];
-        }
-        v0 += s0 * s0;
-        v1 += s1 * s1;
-        v2 += s2 * s2;
-        v3 += s3 * s3;
-        v0 += t0 * t0;
-        v1 += t1 * t1;
-        v2 += t2 * t2;
-        v3 += t3 * t3;
-        v0 += u0 * u0;
-        v1 += u1 * u1;
-        v2 += u2 * u2;
-        v3 += u3 * u3;
-        p = p2 + i + 3;
+    // Memory layout (f64 offsets): L⁻¹, exp tables, X, ℓ⁻², categorical flags, the 8 points
+    // transposed, the kernel rows, the 8 results; the SIMD operands 16-byte aligned.
+    const tablesAt = this.lInv.length;
+    const xAt = tablesAt + EXP_NEGATIVE_TABLES.length;
+    const wAt = xAt + n * d;
+    const cAt = wAt + d;
+    const pAt = even(cAt + d);
+    const rowsAt = pAt + 8 * d;
+    const outAt = rowsAt + 8 * n;
+    const memory = wasm.reserve(outAt + 8);
+    memory.set(this.lInv, 0);
+    memory.set(EXP_NEGATIVE_TABLES, tablesAt);
+    memory.set(x, xAt);
+    memory.set(this.params.inverseSquaredLengthscales, wAt);
+    for (let c = 0; c < d; c++) memory[cAt + c] = this.data.isCategorical[c];
+    for (let q0 = 0; q0 < m; q0 += 8) {
+      // Lanes past the last point repeat it; their results are ignored.
+      for (let b = 0; b < 8; b++) {
+        const o = Math.min(q0 + b, m - 1) * d;
+        for (let c = 0; c < d; c++) memory[pAt + 8 * c + b] = points[o + c];
       }
-      for (; i < n; i++) {
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        for (let k = 0, r = 0; k <= i; k++, r += 4) {
-          const a = lInv[p + k];
-          s0 += a * rows[r];
-          s1 += a * rows[r + 1];
-          s2 += a * rows[r + 2];
-          s3 += a * rows[r + 3];
-        }
-        v0 += s0 * s0;
-        v1 += s1 * s1;
-        v2 += s2 * s2;
-        v3 += s3 * s3;
-        p += i + 1;
+      wasm.kernelRows8(xAt, n, d, wAt, cAt, pAt, tablesAt, s, rowsAt);
+      wasm.variance8(0, n, rowsAt, outAt);
+      const count = Math.min(8, m - q0);
+      for (let b = 0; b < count; b++) {
+        let mu = 0;
+        for (let j = 0, r = rowsAt + b; j < n; j++, r += 8) mu += memory[r] * alpha[j];
+        mean[q0 + b] = mu;
+        variance[q0 + b] = Math.max(s - memory[outAt + b], 0);
       }
-      let m0 = 0;
-      let m1 = 0;
-      let m2 = 0;
-      let m3 = 0;
-      for (let j = 0, r = 0; j < n; j++, r += 4) {
-        const a = alpha[j];
-        m0 += rows[r] * a;
-        m1 += rows[r + 1] * a;
-        m2 += rows[r + 2] * a;
-        m3 += rows[r + 3] * a;
-      }
-      mean[q0] = m0;
-      mean[q0 + 1] = m1;
-      mean[q0 + 2] = m2;
-      mean[q0 + 3] = m3;
-      variance[q0] = Math.max(s - v0, 0);
-      variance[q0 + 1] = Math.max(s - v1, 0);
-      variance[q0 + 2] = Math.max(s - v2, 0);
-      variance[q0 + 3] = Math.max(s - v3, 0);
-    }
-    for (; q0 < m; q0++) {
-      const [mu, v] = this.predictOne(points, q0);
-      mean[q0] = mu;
-      variance[q0] = v;
     }
   }
 
@@ -744,7 +612,7 @@ export class GpPosterior {
     for (let j = 0; j < n; j++) {
       const r2 = this.distance(x, 0, j);
       const a = Math.sqrt(5 * r2);
-      const e = Math.exp(-a);
+      const e = expNegative(a);
       kx[j] = s * (1 + a + (5 / 3) * r2) * e;
       slopes[j] = 2 * s * (-5 / 6) * (1 + a) * e;
       mu += kx[j] * this.alpha[j];

@@ -9,6 +9,8 @@
  * row-major `Float64Array`; categorical coordinates hold the choice index.
  */
 
+import { expNegative } from "../../math/special/exp.js";
+
 /** The hyperparameters of the kernel and of the observation noise. */
 export interface KernelParams {
   /** ℓ_c⁻², one per dimension. */
@@ -22,13 +24,13 @@ export interface KernelParams {
 /** m(r²) = (1 + √(5r²) + 5r²/3) e^{−√(5r²)}. */
 export function matern52(r2: number): number {
   const a = Math.sqrt(5 * r2);
-  return (1 + a + (5 / 3) * r2) * Math.exp(-a);
+  return (1 + a + (5 / 3) * r2) * expNegative(a);
 }
 
 /** dm/d(r²) = −(5/6)(1 + √(5r²)) e^{−√(5r²)}; finite at r² = 0 (−5/6). */
 export function matern52Derivative(r2: number): number {
   const a = Math.sqrt(5 * r2);
-  return (-5 / 6) * (1 + a) * Math.exp(-a);
+  return (-5 / 6) * (1 + a) * expNegative(a);
 }
 
 /** The weighted squared distance r² between row i of `xa` and row j of `xb`. */
