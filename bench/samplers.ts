@@ -146,7 +146,35 @@ async function runOnce(
   return bestSoFar;
 }
 
-/** The sampler's ms per trial over trials [from, to) of a `to`-trial Hartmann6 study. */
+/**
+ * The sampler's own time per trial over each window [from, to) of a `trials`-trial study on
+ * `problem`, median over `repeats` studies (seeds 0, 1, …); windows timed on the same studies.
+ */
+export async function measureWindows(
+  factory: SamplerFactory,
+  repeats: number,
+  problem: SyntheticProblem,
+  trials: number,
+  windows: readonly (readonly [number, number])[],
+): Promise<number[]> {
+  const samples: number[][] = windows.map(() => []);
+  for (let r = 0; r < repeats; r++) {
+    const spent = new Map<number, number>();
+    const study = await createStudy({ sampler: timed(factory(r), spent), pruner: new NopPruner() });
+    await study.optimize(
+      (trial) =>
+        problem.evaluate(problem.space.map((p) => trial.suggestFloat(p.name, p.low, p.high))),
+      { nTrials: trials, showProgressBar: false, handleSigint: false },
+    );
+    windows.forEach(([from, to], w) => {
+      let total = 0;
+      for (let n = from; n < to; n++) total += spent.get(n) ?? 0;
+      samples[w]!.push(total / (to - from));
+    });
+  }
+  return samples.map(median);
+}
+
 /**
  * The sampler's own time per trial over trials [from, trials) of a `trials`-trial study on a
  * problem (default: trials 900-1000 of 1000 on Hartmann6), median over `repeats` studies.
@@ -160,26 +188,14 @@ export async function measureOverhead(
   const problem = window.problem ?? hartmann6;
   const trials = window.trials ?? 1000;
   const from = window.from ?? 900;
-  const samples: number[] = [];
-  for (let r = 0; r < repeats; r++) {
-    const spent = new Map<number, number>();
-    const study = await createStudy({ sampler: timed(factory(r), spent), pruner: new NopPruner() });
-    await study.optimize(
-      (trial) =>
-        problem.evaluate(problem.space.map((p) => trial.suggestFloat(p.name, p.low, p.high))),
-      { nTrials: trials, showProgressBar: false, handleSigint: false },
-    );
-    let total = 0;
-    for (let n = from; n < trials; n++) total += spent.get(n) ?? 0;
-    samples.push(total / (trials - from));
-  }
+  const [msPerTrial] = await measureWindows(factory, repeats, problem, trials, [[from, trials]]);
   return {
     problem: problem.name,
     sampler: name,
     trials,
     from,
     to: trials,
-    msPerTrial: median(samples),
+    msPerTrial: msPerTrial!,
   };
 }
 

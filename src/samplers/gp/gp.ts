@@ -336,8 +336,6 @@ export class GpPosterior {
   private readonly v: Float64Array;
   private readonly beta: Float64Array;
   private readonly slopes: Float64Array;
-  /** The training points transposed (d × n): coordinate c of point j at c n + j. */
-  private readonly xt: Float64Array;
   /** The columns of L⁻¹, each contiguous (column c: rows c…n − 1). */
   private readonly lInvColumns: Float64Array;
 
@@ -361,9 +359,6 @@ export class GpPosterior {
     this.v = new Float64Array(n);
     this.beta = new Float64Array(n);
     this.slopes = new Float64Array(n);
-    const { d, x } = data;
-    this.xt = new Float64Array(d * n);
-    for (let j = 0; j < n; j++) for (let c = 0; c < d; c++) this.xt[c * n + j] = x[j * d + c];
     this.lInvColumns = new Float64Array(this.lInv.length);
     for (let c = 0, o = 0; c < n; c++) {
       for (let i = c; i < n; i++) this.lInvColumns[o++] = this.lInv[(i * (i + 1)) / 2 + c];
@@ -384,52 +379,6 @@ export class GpPosterior {
       } else r2 += ils[c] * diff * diff;
     }
     return r2;
-  }
-
-  /**
-   * r² between point q of `points` and every training point, into out[offset + stride j].
-   * Coordinate by coordinate over the transposed training points (contiguous inner loop);
-   * the terms are added in the same order as `distance`, so the sums are the same.
-   */
-  private distancesTo(
-    points: Float64Array,
-    q: number,
-    out: Float64Array,
-    offset: number,
-    stride: number,
-  ): void {
-    const { n, d, isCategorical } = this.data;
-    const ils = this.params.inverseSquaredLengthscales;
-    const xt = this.xt;
-    const oq = q * d;
-    for (let c = 0; c < d; c++) {
-      const pc = points[oq + c];
-      const w = ils[c];
-      const oc = c * n;
-      const first = c === 0;
-      if (isCategorical[c]) {
-        for (let j = 0, o = offset; j < n; j++, o += stride) {
-          const term = pc !== xt[oc + j] ? w : 0;
-          out[o] = first ? term : out[o] + term;
-        }
-      } else if (first) {
-        for (let j = 0, o = offset; j < n; j++, o += stride) {
-          const diff = pc - xt[oc + j];
-          out[o] = w * diff * diff;
-        }
-      } else {
-        for (let j = 0, o = offset; j < n; j++, o += stride) {
-          const diff = pc - xt[oc + j];
-          out[o] += w * diff * diff;
-        }
-      }
-    }
-  }
-
-  /** Replaces each r² among the first `count` entries of `values` by the kernel value s·m(r²). */
-  private kernelFromDistances(values: Float64Array, count: number): void {
-    const s = this.params.kernelScale;
-    for (let j = 0; j < count; j++) values[j] = matern(s, values[j]);
   }
 
   /**
@@ -489,8 +438,8 @@ export class GpPosterior {
     const { n } = this.data;
     const lInv = this.lInv;
     const kx = this.kx;
-    this.distancesTo(points, q, kx, 0, 1);
-    this.kernelFromDistances(kx, n);
+    const s = this.params.kernelScale;
+    for (let j = 0; j < n; j++) kx[j] = matern(s, this.distance(points, q, j));
     let vv = 0;
     let p = 0;
     for (let i = 0; i < n; i++) {
@@ -501,7 +450,7 @@ export class GpPosterior {
     }
     let mu = 0;
     for (let j = 0; j < n; j++) mu += kx[j] * this.alpha[j];
-    return [mu, Math.max(this.params.kernelScale - vv, 0)];
+    return [mu, Math.max(s - vv, 0)];
   }
 
   /**
