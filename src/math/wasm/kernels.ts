@@ -13,20 +13,23 @@ interface WebAssemblyApi {
   Instance: new (module: object) => { exports: unknown };
 }
 
+/** `kernelRows8`'s operands: offsets (f64 units in JavaScript, bytes in WebAssembly), n, d, s. */
+type KernelRowsArgs = [
+  x: number,
+  n: number,
+  d: number,
+  w: number,
+  c: number,
+  p: number,
+  t: number,
+  s: number,
+  r: number,
+];
+
 interface KernelExports {
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   variance8(l: number, n: number, r: number, out: number): void;
-  kernelRows8(
-    x: number,
-    n: number,
-    d: number,
-    w: number,
-    c: number,
-    p: number,
-    t: number,
-    s: number,
-    r: number,
-  ): void;
+  kernelRows8(...args: KernelRowsArgs): void;
 }
 
 const PAGE_BYTES = 65536;
@@ -71,17 +74,7 @@ export class WasmKernels {
    * dimension, else 0; `p`: the 8 points transposed (coordinate c of point b at p + 8c + b);
    * `t`: `EXP_NEGATIVE_TABLES`. `p` and `r` must be even (16-byte aligned).
    */
-  kernelRows8(
-    x: number,
-    n: number,
-    d: number,
-    w: number,
-    c: number,
-    p: number,
-    t: number,
-    s: number,
-    r: number,
-  ): void {
+  kernelRows8(...[x, n, d, w, c, p, t, s, r]: KernelRowsArgs): void {
     this.exports.kernelRows8(x * 8, n, d, w * 8, c * 8, p * 8, t * 8, s, r * 8);
   }
 }
