@@ -16,6 +16,7 @@ import {
   SumAcquisition,
 } from "../../src/samplers/gp/acquisition.js";
 import {
+  fitGp,
   fitKernelParams,
   type GpData,
   GpPosterior,
@@ -257,6 +258,89 @@ describe("GP marginal likelihood and fit", () => {
     }
   });
 });
+
+/** `run` with the WebAssembly kernels, then with the JavaScript loops. */
+function bothWays<T>(run: () => T): [T, T] {
+  expect(wasmKernels()).not.toBeNull();
+  const wasm = run();
+  setWasmKernelsEnabled(false);
+  try {
+    return [wasm, run()];
+  } finally {
+    setWasmKernelsEnabled(true);
+  }
+}
+
+describe("GP WebAssembly kernels", () => {
+  // Continuous and categorical dimensions, n odd and even, below and above the SIMD block sizes.
+  const cases = [1, 2, 3, 4, 5, 8, 9, 17, 40].flatMap((n) => [
+    randomData(n, n, 3),
+    randomData(n, 100 + n, 5, new Uint8Array(5)),
+  ]);
+
+  it("give the JavaScript likelihood, gradient and fit exactly", () => {
+    for (const data of cases) {
+      const params = { ...PARAMS, inverseSquaredLengthscales: new Float64Array(data.d).fill(1.7) };
+      const [a, b] = bothWays(() =>
+        logMarginalLikelihood(data, params, { logPrior: defaultLogPrior }),
+      );
+      expect(a.value).toBe(b.value);
+      expect(Array.from(a.gradient)).toEqual(Array.from(b.gradient));
+      const [fa, fb] = bothWays(() => fitGp(data).params);
+      expect(fa.kernelScale).toBe(fb.kernelScale);
+      expect(fa.noiseVar).toBe(fb.noiseVar);
+      expect(Array.from(fa.inverseSquaredLengthscales)).toEqual(
+        Array.from(fb.inverseSquaredLengthscales),
+      );
+    }
+  });
+
+  it("give the JavaScript posterior gradients exactly, with posteriors and fits interleaved", () => {
+    const rng = new Rng(11);
+    for (const data of cases) {
+      const { d } = data;
+      const params = fitKernelParams(data);
+      // Two posteriors share the kernels' memory; a fit in between overwrites it.
+      const posteriors = [new GpPosterior(data, params), new GpPosterior(data, PARAMS_FOR(d))];
+      for (let t = 0; t < 6; t++) {
+        const posterior = posteriors[t % 2];
+        const x = new Float64Array(d);
+        for (let c = 0; c < d; c++) {
+          x[c] = data.isCategorical[c] ? rng.integer(0, 2) : rng.random();
+        }
+        if (t === 5) x.set(data.x.subarray(0, d)); // at a training point
+        if (t === 3) fitKernelParams(randomData(7, 3, d));
+        const [[mean, variance, gm, gv], [mean2, variance2, gm2, gv2]] = bothWays(() => {
+          const gradMean = new Float64Array(d);
+          const gradVariance = new Float64Array(d);
+          const [m, v] = posterior.predictWithGradient(x, gradMean, gradVariance);
+          return [m, v, Array.from(gradMean), Array.from(gradVariance)] as const;
+        });
+        expect(mean).toBe(mean2);
+        expect(variance).toBe(variance2);
+        expect(gm).toEqual(gm2);
+        expect(gv).toEqual(gv2);
+        for (let c = 0; c < d; c++) {
+          if (data.isCategorical[c]) expect(gm[c]).toBe(0);
+        }
+        // The batch prediction at the same point agrees too, after the one-point kernel.
+        const [[bm], [bm2]] = bothWays(() => {
+          const m = new Float64Array(1);
+          const v = new Float64Array(1);
+          posterior.predict(x, 1, m, v);
+          return [m[0], v[0]];
+        });
+        expect(bm).toBe(bm2);
+      }
+    }
+  });
+});
+
+/** Kernel parameters with unequal lengthscales in d dimensions. */
+function PARAMS_FOR(d: number): KernelParams {
+  const ils = Float64Array.from({ length: d }, (_, c) => 0.5 + c);
+  return { inverseSquaredLengthscales: ils, kernelScale: 1.3, noiseVar: 0.02 };
+}
 
 describe("log expected improvement", () => {
   it("agrees with the direct formula where that is accurate", () => {

@@ -3,37 +3,28 @@
  * 2006, Alg. 2.1): hyperparameters by maximum a posteriori (log marginal likelihood + log
  * prior, analytic gradient, eq. 5.9), then the posterior mean and variance at new points.
  *
- * The hot loops (likelihood, batch prediction) inline the Matérn formulas of kernel.ts
- * instead of calling them per pair; the tests check both against finite differences.
- * Cost per trial: the fit needs O(n³) per likelihood evaluation (Cholesky and K⁻¹ for the
- * gradient), a prediction O(n d + n²) per point.
+ * The hot loops (likelihood.ts, the predictions) inline the Matérn formulas of kernel.ts
+ * instead of calling them per pair, and run in the WebAssembly SIMD kernels of
+ * src/math/wasm/kernels.wat where available, with the same results as their JavaScript
+ * fallbacks; the tests check both against finite differences. Cost per trial: the fit needs
+ * O(n³) per likelihood evaluation (Cholesky and K⁻¹ for the gradient), a prediction
+ * O(n d + n²) per point.
  */
 
 import {
   cholesky,
-  factorize,
-  inverseFromPackedInverseFactor,
   invertLowerPacked,
   solveLower,
   solveLowerTransposed,
 } from "../../math/linalg/cholesky.js";
 import { type LbfgsbCorrections, minimizeLbfgsb } from "../../math/optimize/lbfgsb.js";
 import { EXP_NEGATIVE_TABLES, expNegative } from "../../math/special/exp.js";
-import { wasmKernels } from "../../math/wasm/kernels.js";
+import { even, type WasmKernels, wasmKernels } from "../../math/wasm/kernels.js";
 import { type KernelParams, matern52 } from "./kernel.js";
-import {
-  DEFAULT_MINIMUM_NOISE_VAR,
-  defaultLogPrior,
-  type LogPrior,
-  type LogPriorValue,
-} from "./prior.js";
+import { makeLoss, paramsFromRaw, rawFromParams } from "./likelihood.js";
+import { DEFAULT_MINIMUM_NOISE_VAR, defaultLogPrior, type LogPrior } from "./prior.js";
 
-const LOG_2PI = Math.log(2 * Math.PI);
-
-/** The next even integer (a 16-byte-aligned f64 offset). */
-function even(offset: number): number {
-  return offset + (offset & 1);
-}
+export { logMarginalLikelihood } from "./likelihood.js";
 
 /** s · m(r²): the Matérn-5/2 kernel value at squared distance r² (kernel.ts, inlined). */
 function matern(s: number, r2: number): number {
@@ -65,203 +56,6 @@ export interface FitOptions {
   corrections?: LbfgsbCorrections | null;
   /** Projected-gradient tolerance of L-BFGS-B (default 1e-2, as Optuna: tighter is unstable). */
   gtol?: number;
-}
-
-/**
- * Squared coordinate differences of every pair i > j, dimension-major: dimension c of pair p
- * (pairs in the order (1, 0), (2, 0), (2, 1), …) at c · nPairs + p.
- */
-function pairDifferences(data: GpData): Float64Array {
-  const { x, n, d, isCategorical } = data;
-  const nPairs = (n * (n - 1)) / 2;
-  const out = new Float64Array(nPairs * d);
-  for (let c = 0; c < d; c++) {
-    const categorical = isCategorical[c] !== 0;
-    let p = c * nPairs;
-    for (let i = 1; i < n; i++) {
-      const xi = x[i * d + c];
-      for (let j = 0; j < i; j++) {
-        const diff = xi - x[j * d + c];
-        out[p++] = categorical ? (diff !== 0 ? 1 : 0) : diff * diff;
-      }
-    }
-  }
-  return out;
-}
-
-/** Kernel parameters from the raw (log) vector used by the optimizer. */
-function paramsFromRaw(
-  raw: ArrayLike<number>,
-  d: number,
-  minimumNoise: number,
-  deterministic: boolean,
-): KernelParams {
-  const ils = new Float64Array(d);
-  for (let c = 0; c < d; c++) ils[c] = Math.exp(raw[c]);
-  return {
-    inverseSquaredLengthscales: ils,
-    kernelScale: Math.exp(raw[d]),
-    noiseVar: deterministic ? minimumNoise : Math.exp(raw[d + 1]) + minimumNoise,
-  };
-}
-
-/** Negative log posterior and its gradient in the raw parameters; Infinity when K is not PD. */
-/**
- * Negative log posterior of the raw parameters: `full` gives it with its gradient (Infinity
- * when K is not positive definite), `value` alone (one Cholesky factorization, no inverse).
- * `full` right after `value` at the same point reuses the factorization.
- */
-function makeLoss(data: GpData, logPrior: LogPrior, minimumNoise: number, deterministic: boolean) {
-  const { n, d, y } = data;
-  const diffs = pairDifferences(data);
-  const nPairs = (n * (n - 1)) / 2;
-  const k = new Float64Array(n * n);
-  const kernelValues = new Float64Array(nPairs);
-  const kernelSlopes = new Float64Array(nPairs);
-  const r2s = new Float64Array(nPairs);
-  const weights = new Float64Array(nPairs);
-  const nRaw = deterministic ? d + 1 : d + 2;
-  const grad = new Float64Array(nRaw);
-  const failed = new Float64Array(nRaw).fill(Number.NaN);
-  const l = new Float64Array(n * n);
-  const alpha = new Float64Array(n);
-  const lInv = new Float64Array((n * (n + 1)) / 2);
-  const scratch = new Float64Array(n);
-  const kInv = new Float64Array(n * n);
-  const square = new Float64Array(n * n);
-  // The point whose factorization `l`, `alpha` and `loss` hold.
-  const at = new Float64Array(nRaw).fill(Number.NaN);
-  let loss = Number.NaN;
-  let params = defaultKernelParams(d);
-  let prior: LogPriorValue | null = null;
-
-  const factor = (raw: Float64Array): number => {
-    let same = true;
-    for (let i = 0; i < nRaw; i++) if (at[i] !== raw[i]) same = false;
-    if (same) return loss;
-    at.set(raw);
-    params = paramsFromRaw(raw, d, minimumNoise, deterministic);
-    const ils = params.inverseSquaredLengthscales;
-    const s = params.kernelScale;
-    // r² of every pair, one dimension at a time (the terms in the order c = 0…d − 1).
-    for (let c = 0; c < d; c++) {
-      const w = ils[c];
-      const o = c * nPairs;
-      if (c === 0) for (let q = 0; q < nPairs; q++) r2s[q] = w * diffs[o + q];
-      else for (let q = 0; q < nPairs; q++) r2s[q] += w * diffs[o + q];
-    }
-    let p = 0;
-    for (let i = 1; i < n; i++) {
-      const row = i * n;
-      for (let j = 0; j < i; j++) {
-        const r2 = r2s[p];
-        const a = Math.sqrt(5 * r2);
-        const e = expNegative(a);
-        const value = s * (1 + a + (5 / 3) * r2) * e;
-        kernelValues[p] = value;
-        kernelSlopes[p] = s * (-5 / 6) * (1 + a) * e;
-        k[row + j] = value;
-        p++;
-      }
-      k[row + i] = s + params.noiseVar;
-    }
-    k[0] = s + params.noiseVar;
-    if (!factorize(k, n, 0, l)) {
-      loss = Number.POSITIVE_INFINITY;
-      return loss;
-    }
-    alpha.set(y);
-    solveLower(l, n, alpha);
-    let quad = 0;
-    for (let i = 0; i < n; i++) quad += alpha[i] * alpha[i];
-    solveLowerTransposed(l, n, alpha);
-    let logDet = 0;
-    for (let i = 0; i < n; i++) logDet += 2 * Math.log(l[i * n + i]);
-    const logLikelihood = -0.5 * quad - 0.5 * logDet - 0.5 * n * LOG_2PI;
-    prior = logPrior(params);
-    loss = -(logLikelihood + prior.value);
-    return loss;
-  };
-
-  const full = (raw: Float64Array): readonly [number, Float64Array] => {
-    const value = factor(raw);
-    if (!Number.isFinite(value) || prior === null) return [Number.POSITIVE_INFINITY, failed];
-    const ils = params.inverseSquaredLengthscales;
-    const s = params.kernelScale;
-    // ∂ log p(y)/∂θ = ½ tr((ααᵀ − K⁻¹) ∂K/∂θ).
-    invertLowerPacked(l, n, lInv, scratch);
-    inverseFromPackedInverseFactor(lInv, n, kInv, square);
-    let gradScale = 0;
-    let p = 0;
-    for (let i = 1; i < n; i++) {
-      const ai = alpha[i];
-      const row = i * n;
-      for (let j = 0; j < i; j++) {
-        const w = 2 * (ai * alpha[j] - kInv[row + j]); // both (i, j) and (j, i)
-        gradScale += w * kernelValues[p];
-        weights[p] = w * kernelSlopes[p];
-        p++;
-      }
-    }
-    for (let c = 0; c < d; c++) {
-      const o = c * nPairs;
-      let sum = 0;
-      for (let q = 0; q < nPairs; q++) sum += weights[q] * diffs[o + q];
-      grad[c] = sum;
-    }
-    let traceW = 0;
-    for (let i = 0; i < n; i++) traceW += alpha[i] * alpha[i] - kInv[i * n + i];
-    gradScale += traceW * s;
-    // Loss = −(log likelihood + log prior); chain rule to the log parameters.
-    for (let c = 0; c < d; c++) {
-      grad[c] = -(0.5 * grad[c] * ils[c] + prior.gradInverseSquaredLengthscales[c] * ils[c]);
-    }
-    grad[d] = -(0.5 * gradScale + prior.gradKernelScale * s);
-    if (!deterministic) {
-      const dNoise = Math.exp(raw[d + 1]);
-      grad[d + 1] = -(0.5 * traceW + prior.gradNoiseVar) * dNoise;
-    }
-    return [value, grad];
-  };
-  return { full, value: factor };
-}
-
-/**
- * log p(y | X, θ) (+ log prior when given) and its gradient with respect to the raw
- * parameters [log ℓ⁻²_1..d, log s, log(noise − minimumNoise)]: exposed for tests.
- */
-export function logMarginalLikelihood(
-  data: GpData,
-  params: KernelParams,
-  options: { logPrior?: LogPrior; minimumNoise?: number; deterministic?: boolean } = {},
-): { value: number; gradient: Float64Array } {
-  const minimumNoise = options.minimumNoise ?? DEFAULT_MINIMUM_NOISE_VAR;
-  const deterministic = options.deterministic ?? false;
-  const zeroPrior: LogPrior = (p) => ({
-    value: 0,
-    gradInverseSquaredLengthscales: new Float64Array(p.inverseSquaredLengthscales.length),
-    gradKernelScale: 0,
-    gradNoiseVar: 0,
-  });
-  const loss = makeLoss(data, options.logPrior ?? zeroPrior, minimumNoise, deterministic);
-  const [value, grad] = loss.full(rawFromParams(params, minimumNoise, deterministic));
-  return { value: -value, gradient: Float64Array.from(grad, (g) => -g) };
-}
-
-function rawFromParams(
-  params: KernelParams,
-  minimumNoise: number,
-  deterministic: boolean,
-): Float64Array {
-  const d = params.inverseSquaredLengthscales.length;
-  const raw = new Float64Array(deterministic ? d + 1 : d + 2);
-  for (let c = 0; c < d; c++) raw[c] = Math.log(params.inverseSquaredLengthscales[c]);
-  raw[d] = Math.log(params.kernelScale);
-  if (!deterministic) {
-    // Keep a little distance from the minimum so that the log stays finite.
-    raw[d + 1] = Math.log(Math.max(params.noiseVar - 0.99 * minimumNoise, 0.01 * minimumNoise));
-  }
-  return raw;
 }
 
 /** Optuna's default start: unit lengthscales, unit scale, unit noise. */
@@ -322,6 +116,76 @@ export function fitKernelParams(data: GpData, options: FitOptions = {}): KernelP
 }
 
 /**
+ * Where a posterior keeps its data in the WebAssembly kernels' memory (f64 offsets): L⁻¹, α,
+ * the training points (row-major and dimension-major), ℓ⁻², the categorical flags and the exp
+ * tables stay loaded between calls; the rest is per call.
+ */
+interface WasmLayout {
+  readonly tables: number;
+  readonly lInv: number;
+  readonly alpha: number;
+  readonly x: number;
+  readonly xTransposed: number;
+  /** The dimension-major stride: n rounded up to a multiple of 8. */
+  readonly stride: number;
+  readonly w: number;
+  readonly categorical: number;
+  /** predictWithGradient: the point, kernel values, slopes, L⁻¹k, L⁻ᵀL⁻¹k and the sums. */
+  readonly point: number;
+  readonly values: number;
+  readonly slopes: number;
+  readonly v: number;
+  readonly beta: number;
+  readonly sums: number;
+  /** predict: 8 points transposed, their kernel rows, variances and means. */
+  readonly points8: number;
+  readonly rows8: number;
+  readonly out8: number;
+  readonly end: number;
+}
+
+function wasmLayout(n: number, d: number, lInvLength: number): WasmLayout {
+  const stride = (n + 7) & ~7;
+  const dEven = even(d);
+  const tables = 0;
+  const lInv = even(tables + EXP_NEGATIVE_TABLES.length);
+  const alpha = even(lInv + lInvLength);
+  const x = even(alpha + n);
+  const xTransposed = even(x + n * d + 1);
+  const w = xTransposed + d * stride;
+  const categorical = w + dEven;
+  const point = categorical + dEven;
+  const values = point + dEven;
+  const slopes = values + stride;
+  const v = slopes + stride;
+  const beta = even(v + n);
+  const sums = even(beta + n);
+  const points8 = sums + 2 + 2 * dEven;
+  const rows8 = points8 + 8 * d;
+  const out8 = rows8 + 8 * n;
+  return {
+    tables,
+    lInv,
+    alpha,
+    x,
+    xTransposed,
+    stride,
+    w,
+    categorical,
+    point,
+    values,
+    slopes,
+    v,
+    beta,
+    sums,
+    points8,
+    rows8,
+    out8,
+    end: out8 + 16,
+  };
+}
+
+/**
  * The GP posterior given data and fitted hyperparameters: mean μ(x) = k(x)ᵀK⁻¹y and variance
  * σ²(x) = s − k(x)ᵀK⁻¹k(x) (latent function, no noise), with their gradients in x.
  */
@@ -338,6 +202,7 @@ export class GpPosterior {
   private readonly slopes: Float64Array;
   /** The columns of L⁻¹, each contiguous (column c: rows c…n − 1). */
   private readonly lInvColumns: Float64Array;
+  private readonly layout: WasmLayout;
 
   constructor(data: GpData, params: KernelParams) {
     this.data = data;
@@ -363,6 +228,31 @@ export class GpPosterior {
     for (let c = 0, o = 0; c < n; c++) {
       for (let i = c; i < n; i++) this.lInvColumns[o++] = this.lInv[(i * (i + 1)) / 2 + c];
     }
+    this.layout = wasmLayout(n, data.d, this.lInv.length);
+  }
+
+  /**
+   * The kernels' memory with this posterior's data loaded (again, when another user wrote
+   * over them since the last call).
+   */
+  private wasmMemory(wasm: WasmKernels): Float64Array {
+    const { n, d, x, isCategorical } = this.data;
+    const at = this.layout;
+    const memory = wasm.reserve(at.end);
+    if (wasm.claim(this)) return memory;
+    memory.set(EXP_NEGATIVE_TABLES, at.tables);
+    memory.set(this.lInv, at.lInv);
+    memory.set(this.alpha, at.alpha);
+    memory.set(x, at.x);
+    memory[at.x + n * d] = 0;
+    memory.fill(0, at.xTransposed, at.w);
+    for (let j = 0; j < n; j++) {
+      for (let c = 0; c < d; c++) memory[at.xTransposed + c * at.stride + j] = x[j * d + c];
+    }
+    memory.fill(0, at.w, at.point);
+    memory.set(this.params.inverseSquaredLengthscales, at.w);
+    for (let c = 0; c < d; c++) memory[at.categorical + c] = isCategorical[c];
+    return memory;
   }
 
   /** r² between row i of `xa` (dimension d) and training point j. */
@@ -384,7 +274,7 @@ export class GpPosterior {
   /**
    * Mean and variance at the m rows of `points` (row-major m × d): σ² = s − ‖L⁻¹k‖², where
    * k holds the kernel values against the training points. Eight points at a time, in the
-   * WebAssembly kernels `kernelRows8` and `variance8`, whose operations run in the same order
+   * WebAssembly kernels `kernelRows8`, `variance8` and `mean8`, whose operations run in the same order
    * as `predictOne`'s (which serves where WebAssembly SIMD is missing): same results.
    */
   predict(points: Float64Array, m: number, mean: Float64Array, variance: Float64Array): void {
@@ -397,37 +287,25 @@ export class GpPosterior {
       }
       return;
     }
-    const { n, d, x } = this.data;
+    const { n, d } = this.data;
     const s = this.params.kernelScale;
-    const alpha = this.alpha;
-    // Memory layout (f64 offsets): L⁻¹, exp tables, X, ℓ⁻², categorical flags, the 8 points
-    // transposed, the kernel rows, the 8 results; the SIMD operands 16-byte aligned.
-    const tablesAt = this.lInv.length;
-    const xAt = tablesAt + EXP_NEGATIVE_TABLES.length;
-    const wAt = xAt + n * d;
-    const cAt = wAt + d;
-    const pAt = even(cAt + d);
-    const rowsAt = pAt + 8 * d;
-    const outAt = rowsAt + 8 * n;
-    const memory = wasm.reserve(outAt + 8);
-    memory.set(this.lInv, 0);
-    memory.set(EXP_NEGATIVE_TABLES, tablesAt);
-    memory.set(x, xAt);
-    memory.set(this.params.inverseSquaredLengthscales, wAt);
-    for (let c = 0; c < d; c++) memory[cAt + c] = this.data.isCategorical[c];
+    const at = this.layout;
+    const memory = this.wasmMemory(wasm);
+    const pAt = at.points8;
+    const rowsAt = at.rows8;
+    const outAt = at.out8;
     for (let q0 = 0; q0 < m; q0 += 8) {
       // Lanes past the last point repeat it; their results are ignored.
       for (let b = 0; b < 8; b++) {
         const o = Math.min(q0 + b, m - 1) * d;
         for (let c = 0; c < d; c++) memory[pAt + 8 * c + b] = points[o + c];
       }
-      wasm.kernelRows8(xAt, n, d, wAt, cAt, pAt, tablesAt, s, rowsAt);
-      wasm.variance8(0, n, rowsAt, outAt);
+      wasm.kernelRows8(at.x, n, d, at.w, at.categorical, pAt, at.tables, s, rowsAt);
+      wasm.variance8(at.lInv, n, rowsAt, outAt);
+      wasm.mean8(rowsAt, n, at.alpha, outAt + 8);
       const count = Math.min(8, m - q0);
       for (let b = 0; b < count; b++) {
-        let mu = 0;
-        for (let j = 0, r = rowsAt + b; j < n; j++, r += 8) mu += memory[r] * alpha[j];
-        mean[q0 + b] = mu;
+        mean[q0 + b] = memory[outAt + 8 + b];
         variance[q0 + b] = Math.max(s - memory[outAt + b], 0);
       }
     }
@@ -543,10 +421,12 @@ export class GpPosterior {
   }
 
   /**
-   * Mean and variance at one point, with their gradients in x (zero on categorical
-   * coordinates) written to `gradMean` and `gradVariance`. Returns [mean, variance].
+   * [μ, ‖L⁻¹k‖²] at x with the gradients' sums in `gradMean` and `gradVariance` (zero on
+   * categorical coordinates): the kernel against each training point j and its slope
+   * ∂k_j/∂r² (doubled), v = L⁻¹k, β = L⁻ᵀv = K⁻¹k, then ∂μ/∂x_c = Σ_j 2k'_j α_j ℓ⁻²_c (x_c − x_jc)
+   * and ∂σ²/∂x_c = −2 Σ_j 2k'_j β_j ℓ⁻²_c (x_c − x_jc).
    */
-  predictWithGradient(
+  private posteriorGradientSums(
     x: Float64Array,
     gradMean: Float64Array,
     gradVariance: Float64Array,
@@ -569,7 +449,7 @@ export class GpPosterior {
     this.lowerTimes(kx, this.v);
     let vv = 0;
     for (let j = 0; j < n; j++) vv += this.v[j] * this.v[j];
-    this.lowerTransposedTimes(this.v, this.beta); // K⁻¹k
+    this.lowerTransposedTimes(this.v, this.beta);
     gradMean.fill(0);
     gradVariance.fill(0);
     for (let j = 0; j < n; j++) {
@@ -583,6 +463,66 @@ export class GpPosterior {
         gradVariance[c] += gv * t;
       }
     }
+    return [mu, vv];
+  }
+
+  /** `posteriorGradientSums` in the WebAssembly kernel `posteriorGradient` (same results). */
+  private wasmPosteriorGradientSums(
+    wasm: WasmKernels,
+    x: Float64Array,
+    gradMean: Float64Array,
+    gradVariance: Float64Array,
+  ): [number, number] {
+    const { n, d, isCategorical } = this.data;
+    const s = this.params.kernelScale;
+    const at = this.layout;
+    const memory = this.wasmMemory(wasm);
+    memory.set(x, at.point);
+    memory[at.point + d] = 0;
+    wasm.posteriorGradient(
+      at.lInv,
+      n,
+      at.alpha,
+      at.xTransposed,
+      at.stride,
+      at.x,
+      d,
+      at.w,
+      at.categorical,
+      at.point,
+      at.tables,
+      s,
+      2 * s * (-5 / 6),
+      at.values,
+      at.slopes,
+      at.v,
+      at.beta,
+      at.sums,
+    );
+    const variances = at.sums + 2 + even(d);
+    for (let c = 0; c < d; c++) {
+      const categorical = isCategorical[c] !== 0;
+      gradMean[c] = categorical ? 0 : memory[at.sums + 2 + c];
+      gradVariance[c] = categorical ? 0 : memory[variances + c];
+    }
+    return [memory[at.sums], memory[at.sums + 1]];
+  }
+
+  /**
+   * Mean and variance at one point, with their gradients in x (zero on categorical
+   * coordinates) written to `gradMean` and `gradVariance`. Returns [mean, variance].
+   */
+  predictWithGradient(
+    x: Float64Array,
+    gradMean: Float64Array,
+    gradVariance: Float64Array,
+  ): [number, number] {
+    const wasm = wasmKernels();
+    const [mu, vv] =
+      wasm === null
+        ? this.posteriorGradientSums(x, gradMean, gradVariance)
+        : this.wasmPosteriorGradientSums(wasm, x, gradMean, gradVariance);
+    const s = this.params.kernelScale;
     const variance = s - vv;
     if (variance <= 0) {
       gradVariance.fill(0);
