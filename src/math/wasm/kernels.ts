@@ -107,6 +107,19 @@ export function even(offset: number): number {
   return offset + (offset & 1);
 }
 
+/** Consecutive regions of the kernels' memory, each 16-byte aligned (offsets in f64 units). */
+export class MemoryPlan {
+  /** The offset after the last region: the doubles to reserve. */
+  end = 0;
+
+  /** A region of `doubles` entries; returns its offset. */
+  take(doubles: number): number {
+    const at = this.end;
+    this.end = even(at + doubles);
+    return at;
+  }
+}
+
 /** One instance of the module and a Float64Array view of its memory. */
 export class WasmKernels {
   private readonly exports: KernelExports;

@@ -19,7 +19,7 @@ import {
 } from "../../math/linalg/cholesky.js";
 import { type LbfgsbCorrections, minimizeLbfgsb } from "../../math/optimize/lbfgsb.js";
 import { EXP_NEGATIVE_TABLES, expNegative } from "../../math/special/exp.js";
-import { even, type WasmKernels, wasmKernels } from "../../math/wasm/kernels.js";
+import { even, MemoryPlan, type WasmKernels, wasmKernels } from "../../math/wasm/kernels.js";
 import { type KernelParams, matern52 } from "./kernel.js";
 import { makeLoss, paramsFromRaw, rawFromParams } from "./likelihood.js";
 import { DEFAULT_MINIMUM_NOISE_VAR, defaultLogPrior, type LogPrior } from "./prior.js";
@@ -146,42 +146,26 @@ interface WasmLayout {
 
 function wasmLayout(n: number, d: number, lInvLength: number): WasmLayout {
   const stride = (n + 7) & ~7;
-  const dEven = even(d);
-  const tables = 0;
-  const lInv = even(tables + EXP_NEGATIVE_TABLES.length);
-  const alpha = even(lInv + lInvLength);
-  const x = even(alpha + n);
-  const xTransposed = even(x + n * d + 1);
-  const w = xTransposed + d * stride;
-  const categorical = w + dEven;
-  const point = categorical + dEven;
-  const values = point + dEven;
-  const slopes = values + stride;
-  const v = slopes + stride;
-  const beta = even(v + n);
-  const sums = even(beta + n);
-  const points8 = sums + 2 + 2 * dEven;
-  const rows8 = points8 + 8 * d;
-  const out8 = rows8 + 8 * n;
+  const plan = new MemoryPlan();
   return {
-    tables,
-    lInv,
-    alpha,
-    x,
-    xTransposed,
+    tables: plan.take(EXP_NEGATIVE_TABLES.length),
+    lInv: plan.take(lInvLength),
+    alpha: plan.take(n),
+    x: plan.take(n * d + 1),
+    xTransposed: plan.take(d * stride),
     stride,
-    w,
-    categorical,
-    point,
-    values,
-    slopes,
-    v,
-    beta,
-    sums,
-    points8,
-    rows8,
-    out8,
-    end: out8 + 16,
+    w: plan.take(d + 1),
+    categorical: plan.take(d),
+    point: plan.take(d + 1),
+    values: plan.take(stride),
+    slopes: plan.take(stride),
+    v: plan.take(n),
+    beta: plan.take(n),
+    sums: plan.take(2 + 2 * even(d)),
+    points8: plan.take(8 * d),
+    rows8: plan.take(8 * n),
+    out8: plan.take(16),
+    end: plan.end,
   };
 }
 
@@ -249,8 +233,8 @@ export class GpPosterior {
     for (let j = 0; j < n; j++) {
       for (let c = 0; c < d; c++) memory[at.xTransposed + c * at.stride + j] = x[j * d + c];
     }
-    memory.fill(0, at.w, at.point);
     memory.set(this.params.inverseSquaredLengthscales, at.w);
+    memory[at.w + d] = 0;
     for (let c = 0; c < d; c++) memory[at.categorical + c] = isCategorical[c];
     return memory;
   }

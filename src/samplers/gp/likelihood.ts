@@ -17,7 +17,7 @@ import {
   solveLowerTransposed,
 } from "../../math/linalg/cholesky.js";
 import { EXP_NEGATIVE_TABLES, expNegative } from "../../math/special/exp.js";
-import { even, type WasmKernels, wasmKernels } from "../../math/wasm/kernels.js";
+import { MemoryPlan, type WasmKernels, wasmKernels } from "../../math/wasm/kernels.js";
 import type { GpData } from "./gp.js";
 import type { KernelParams } from "./kernel.js";
 import { DEFAULT_MINIMUM_NOISE_VAR, type LogPrior, type LogPriorValue } from "./prior.js";
@@ -181,21 +181,22 @@ function webAssemblySteps(wasm: WasmKernels, data: GpData, diffs: Float64Array):
   const nPairs = (n * (n - 1)) / 2;
   // The kernel runs eight pairs at a time: each dimension's differences padded to a multiple of 8.
   const stride = (nPairs + 7) & ~7;
-  const tablesAt = 0;
-  const wAt = even(EXP_NEGATIVE_TABLES.length);
-  const diffsAt = even(wAt + d);
-  const valuesAt = diffsAt + d * stride;
-  const slopesAt = valuesAt + stride;
-  const weightsAt = slopesAt + stride;
-  const lAt = weightsAt + stride;
-  const lInvAt = even(lAt + n * n);
-  const xAt = even(lInvAt + (n * (n + 1)) / 2);
-  const yAt = even(xAt + n);
-  const inverseAt = even(yAt + n);
-  const squareAt = even(inverseAt + n * n);
-  const alphaAt = even(squareAt + n * n);
-  const outAt = even(alphaAt + n);
-  const memory = wasm.reserve(outAt + d + 1);
+  const plan = new MemoryPlan();
+  const tablesAt = plan.take(EXP_NEGATIVE_TABLES.length);
+  const wAt = plan.take(d);
+  const diffsAt = plan.take(d * stride);
+  const valuesAt = plan.take(stride);
+  const slopesAt = plan.take(stride);
+  const weightsAt = plan.take(stride);
+  const lAt = plan.take(n * n);
+  const lInvAt = plan.take((n * (n + 1)) / 2);
+  const xAt = plan.take(n);
+  const yAt = plan.take(n);
+  const inverseAt = plan.take(n * n);
+  const squareAt = plan.take(n * n);
+  const alphaAt = plan.take(n);
+  const outAt = plan.take(d + 1);
+  const memory = wasm.reserve(plan.end);
   memory.set(EXP_NEGATIVE_TABLES, tablesAt);
   memory.fill(0, diffsAt, valuesAt);
   for (let c = 0; c < d; c++) {
