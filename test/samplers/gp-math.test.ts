@@ -332,7 +332,39 @@ describe("GP WebAssembly kernels", () => {
         });
         expect(bm).toBe(bm2);
       }
+      // A posterior factorized in the kernels equals one factorized in JavaScript.
+      const point = data.x.slice((data.n - 1) * d, data.n * d);
+      const [fresh, fresh2] = bothWays(() => {
+        const gradMean = new Float64Array(d);
+        const gradVariance = new Float64Array(d);
+        const result = new GpPosterior(data, params).predictWithGradient(
+          point,
+          gradMean,
+          gradVariance,
+        );
+        return [...result, ...gradMean, ...gradVariance];
+      });
+      expect(fresh).toEqual(fresh2);
     }
+  });
+
+  it("fall back to the jittered JavaScript factorization when K is singular", () => {
+    // Repeated points without noise: K is singular, `cholesky` adds jitter.
+    const data = randomData(6, 4, 2, new Uint8Array(2));
+    data.x.copyWithin(2, 0, 2);
+    const params = { ...PARAMS_FOR(2), noiseVar: 0 };
+    const point = Float64Array.of(0.3, 0.6);
+    const [a, b] = bothWays(() => {
+      const posterior = new GpPosterior(data, params);
+      const m = new Float64Array(1);
+      const v = new Float64Array(1);
+      posterior.predict(point, 1, m, v);
+      const gradMean = new Float64Array(2);
+      const gradVariance = new Float64Array(2);
+      return [m[0], v[0], ...posterior.predictWithGradient(point, gradMean, gradVariance)];
+    });
+    expect(a).toEqual(b);
+    expect(a.every(Number.isFinite)).toBe(true);
   });
 });
 

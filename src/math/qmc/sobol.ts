@@ -133,11 +133,15 @@ export class SobolEngine implements QmcEngine {
 
   /** The next point of the sequence, in [0, 1)^dimension. */
   next(): Float64Array {
+    return this.nextInto(new Float64Array(this.dimension));
+  }
+
+  /** The next point of the sequence written into `point` (length ≥ dimension); returns it. */
+  nextInto(point: Float64Array): Float64Array {
     if (this.index >= MAX_POINTS) {
       throw new RangeError("the Sobol sequence is exhausted: it has 2^32 points");
     }
     const d = this.dimension;
-    const point = new Float64Array(d);
     for (let j = 0; j < d; j++) point[j] = this.state[j] * SCALE;
     this.index++;
     if (this.index < MAX_POINTS) {

@@ -173,6 +173,11 @@ export class WasmKernels {
     return false;
   }
 
+  /** Gives up a claim whose data were left incomplete. */
+  release(owner: object): void {
+    if (this.owner === owner) this.owner = null;
+  }
+
   /**
    * Matérn-5/2 kernel values s·m(r²) of 8 points against n training points, interleaved:
    * entry r + 8j + b for point b and training point j (offsets in f64 units). `x`: the

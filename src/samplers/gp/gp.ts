@@ -20,7 +20,7 @@ import {
 import { type LbfgsbCorrections, minimizeLbfgsb } from "../../math/optimize/lbfgsb.js";
 import { EXP_NEGATIVE_TABLES, expNegative } from "../../math/special/exp.js";
 import { even, MemoryPlan, type WasmKernels, wasmKernels } from "../../math/wasm/kernels.js";
-import { type KernelParams, matern52 } from "./kernel.js";
+import type { KernelParams } from "./kernel.js";
 import { makeLoss, paramsFromRaw, rawFromParams } from "./likelihood.js";
 import { DEFAULT_MINIMUM_NOISE_VAR, defaultLogPrior, type LogPrior } from "./prior.js";
 
@@ -184,49 +184,85 @@ export class GpPosterior {
   private readonly v: Float64Array;
   private readonly beta: Float64Array;
   private readonly slopes: Float64Array;
-  /** The columns of L⁻¹, each contiguous (column c: rows c…n − 1). */
-  private readonly lInvColumns: Float64Array;
+  /** The columns of L⁻¹, each contiguous (column c: rows c…n − 1), for the JavaScript loops. */
+  private lInvColumns: Float64Array | null = null;
   private readonly layout: WasmLayout;
 
   constructor(data: GpData, params: KernelParams) {
     this.data = data;
     this.params = params;
     const { n } = data;
-    const k = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j <= i; j++) {
-        k[i * n + j] = params.kernelScale * matern52(this.distance(data.x, i, j));
+    const s = params.kernelScale;
+    // matern(s, 0) = s on the diagonal.
+    const diagonal = s + params.noiseVar;
+    this.layout = wasmLayout(n, data.d, (n * (n + 1)) / 2);
+    const wasm = wasmKernels();
+    const factored = wasm === null ? null : this.factorInWasm(wasm, diagonal);
+    if (factored !== null) {
+      [this.alpha, this.lInv] = factored;
+    } else {
+      const k = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < i; j++) k[i * n + j] = matern(s, this.distance(data.x, i, j));
+        k[i * n + i] = diagonal;
       }
-      k[i * n + i] += params.noiseVar;
+      const factor = cholesky(k, n);
+      this.alpha = Float64Array.from(data.y);
+      solveLower(factor.l, n, this.alpha);
+      solveLowerTransposed(factor.l, n, this.alpha);
+      this.lInv = invertLowerPacked(factor.l, n);
     }
-    const factor = cholesky(k, n);
-    this.alpha = Float64Array.from(data.y);
-    solveLower(factor.l, n, this.alpha);
-    solveLowerTransposed(factor.l, n, this.alpha);
-    this.lInv = invertLowerPacked(factor.l, n);
     this.kx = new Float64Array(n);
     this.v = new Float64Array(n);
     this.beta = new Float64Array(n);
     this.slopes = new Float64Array(n);
-    this.lInvColumns = new Float64Array(this.lInv.length);
-    for (let c = 0, o = 0; c < n; c++) {
-      for (let i = c; i < n; i++) this.lInvColumns[o++] = this.lInv[(i * (i + 1)) / 2 + c];
-    }
-    this.layout = wasmLayout(n, data.d, this.lInv.length);
   }
 
   /**
-   * The kernels' memory with this posterior's data loaded (again, when another user wrote
-   * over them since the last call).
+   * [α, L⁻¹] from the WebAssembly kernels: K's rows by `kernelRows8` (the training points
+   * eight at a time), then `cholesky` and `invertLower`, the same operations as the
+   * JavaScript path. Leaves this posterior's data loaded. Null when K needs jitter to be
+   * factorized: `cholesky` (cholesky.ts) then retries with it.
    */
-  private wasmMemory(wasm: WasmKernels): Float64Array {
+  private factorInWasm(wasm: WasmKernels, diagonal: number): [Float64Array, Float64Array] | null {
+    const { n, d, x, y } = this.data;
+    const at = this.layout;
+    const kAt = at.end;
+    const lAt = even(kAt + (n * (n - 1)) / 2);
+    const memory = wasm.reserve(lAt + n * n);
+    const s = this.params.kernelScale;
+    wasm.claim(this);
+    this.loadData(memory);
+    for (let i0 = 0; i0 < n; i0 += 8) {
+      for (let b = 0; b < 8; b++) {
+        const o = Math.min(i0 + b, n - 1) * d;
+        for (let c = 0; c < d; c++) memory[at.points8 + 8 * c + b] = x[o + c];
+      }
+      wasm.kernelRows8(at.x, n, d, at.w, at.categorical, at.points8, at.tables, s, at.rows8);
+      // Row i of K's strict lower triangle, packed at i(i − 1)/2.
+      for (let i = i0; i < Math.min(i0 + 8, n); i++) {
+        const row = kAt + (i * (i - 1)) / 2;
+        for (let j = 0, r = at.rows8 + i - i0; j < i; j++, r += 8) memory[row + j] = memory[r];
+      }
+    }
+    if (!wasm.cholesky(kAt, diagonal, n, lAt)) {
+      wasm.release(this);
+      return null;
+    }
+    const l = memory.subarray(lAt, lAt + n * n);
+    const alpha = Float64Array.from(y);
+    solveLower(l, n, alpha);
+    solveLowerTransposed(l, n, alpha);
+    wasm.invertLower(lAt, n, at.lInv, at.v, at.beta);
+    memory.set(alpha, at.alpha);
+    return [alpha, memory.slice(at.lInv, at.lInv + (n * (n + 1)) / 2)];
+  }
+
+  /** The training points, ℓ⁻², the categorical flags and the exp tables into the memory. */
+  private loadData(memory: Float64Array): void {
     const { n, d, x, isCategorical } = this.data;
     const at = this.layout;
-    const memory = wasm.reserve(at.end);
-    if (wasm.claim(this)) return memory;
     memory.set(EXP_NEGATIVE_TABLES, at.tables);
-    memory.set(this.lInv, at.lInv);
-    memory.set(this.alpha, at.alpha);
     memory.set(x, at.x);
     memory[at.x + n * d] = 0;
     memory.fill(0, at.xTransposed, at.w);
@@ -236,6 +272,19 @@ export class GpPosterior {
     memory.set(this.params.inverseSquaredLengthscales, at.w);
     memory[at.w + d] = 0;
     for (let c = 0; c < d; c++) memory[at.categorical + c] = isCategorical[c];
+  }
+
+  /**
+   * The kernels' memory with this posterior's data loaded (again, when another user wrote
+   * over them since the last call).
+   */
+  private wasmMemory(wasm: WasmKernels): Float64Array {
+    const at = this.layout;
+    const memory = wasm.reserve(at.end);
+    if (wasm.claim(this)) return memory;
+    this.loadData(memory);
+    memory.set(this.lInv, at.lInv);
+    memory.set(this.alpha, at.alpha);
     return memory;
   }
 
@@ -360,13 +409,25 @@ export class GpPosterior {
     }
   }
 
+  /** `lInvColumns`, computed on first use. */
+  private lInvColumnsOnce(): Float64Array {
+    if (this.lInvColumns !== null) return this.lInvColumns;
+    const { n } = this.data;
+    const columns = new Float64Array(this.lInv.length);
+    for (let c = 0, o = 0; c < n; c++) {
+      for (let i = c; i < n; i++) columns[o++] = this.lInv[(i * (i + 1)) / 2 + c];
+    }
+    this.lInvColumns = columns;
+    return columns;
+  }
+
   /**
    * out = L⁻ᵀ v (`packedLowerTransposedMatVec`) from the columns of L⁻¹ stored contiguously,
    * four outputs at a time; each output sums its terms in the same order as there.
    */
   private lowerTransposedTimes(v: Float64Array, out: Float64Array): void {
     const { n } = this.data;
-    const cols = this.lInvColumns;
+    const cols = this.lInvColumnsOnce();
     let k = 0;
     for (; k + 3 < n; k += 4) {
       // Column c starts at c n − c(c − 1)/2 and holds rows c…n − 1: entry i at that − c + i.

@@ -233,13 +233,9 @@ function preliminaryPoints(space: GpSearchSpace, n: number, rng: Rng): Float64Ar
       : null;
   const unit = new Float64Array(d);
   for (let q = 0; q < n; q++) {
-    let u: Float64Array;
-    if (engine !== null) u = engine.next();
-    else {
-      for (let c = 0; c < d; c++) unit[c] = rng.random();
-      u = unit;
-    }
-    space.fromUnitCube(u, row);
+    if (engine !== null) engine.nextInto(unit);
+    else for (let c = 0; c < d; c++) unit[c] = rng.random();
+    space.fromUnitCube(unit, row);
     out.set(row, q * d);
   }
   return out;
