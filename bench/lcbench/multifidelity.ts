@@ -115,6 +115,8 @@ async function runOnce(
   budget: number,
 ): Promise<RunTrace> {
   const study = await createStudy({
+    // A fixed name: Hyperband assigns brackets by hashing it, so runs repeat exactly.
+    studyName: `lcbench-${task}-seed-${seed}`,
     sampler: method.sampler(seed),
     pruner: method.pruner?.(seed) ?? new NopPruner(),
     direction: "maximize",
