@@ -228,7 +228,7 @@ export class WasmKernels {
   }
 
   /**
-   * The sums of the likelihood's gradient (gp.ts's `gradientSums` in JavaScript, same
+   * The sums of the likelihood's gradient (likelihood.ts's `gradientSums` in JavaScript, same
    * operations): weights[q] = w·slopes[q] with w = 2(α_i α_j − K⁻¹_ij) for each pair q = (i, j),
    * out[0] = Σ w·values[q], out[1 + c] = Σ_q weights[q]·diffs[c·stride + q].
    */
@@ -237,7 +237,7 @@ export class WasmKernels {
   }
 
   /**
-   * The posterior at one point with the sums of its gradients (gp.ts's `predictWithGradient`,
+   * The posterior at one point with the sums of its gradients (gp.ts's `posteriorGradientSums`,
    * same operations; offsets in f64 units): kernel values and slopes against the n training
    * points (`x` row-major, `xTransposed` dimension-major with `stride` a multiple of 8, `w`
    * and `c` as in `kernelRows8`), v = L⁻¹k, beta = L⁻ᵀv, and out = [Σ k·α, Σ v², the d

@@ -742,7 +742,7 @@
           (br_if $entries (i32.le_s (local.get $j) (local.get $i)))))))
 
   ;; gradientSums(n, alpha, K, V, S, G, D, stride, count, d, out): the sums of the likelihood's
-  ;; gradient (gp.ts's `gradientSums`). For every pair (i, j < i), in the order of V,
+  ;; gradient (likelihood.ts's `gradientSums`). For every pair (i, j < i), in the order of V,
   ;; w = 2 (α_i α_j − K[i n + j]), G[q] = w S[q]; out[0] = Σ w V[q] with two accumulators by
   ;; the parity of j; out[1 + c] = Σ_q G[q] D[c stride + q] with two accumulators by the parity
   ;; of q. alpha: n entries; K: row-major n × n (lower triangle read).
@@ -819,7 +819,7 @@
         (br $dims))))
 
   ;; posteriorGradient(P, n, alpha, Xt, stride, X, d, W, C, x, T, s, u, K, S, v, beta, out): the
-  ;; GP posterior at one point x with the gradients' sums (gp.ts's `predictWithGradient`,
+  ;; GP posterior at one point x with the gradients' sums (gp.ts's `posteriorGradientSums`,
   ;; operation for operation). P: L⁻¹ packed by rows; Xt: the training points dimension-major
   ;; (coordinate c of point j at c stride + j; stride a multiple of 8); X: the same row-major;
   ;; W, C: ℓ⁻² and categorical flags (as kernelRows8). Writes K[j] = s m(r²_j),
