@@ -127,21 +127,27 @@ function projectedGradientNorm(x: Float64Array, g: Float64Array, l: Float64Array
   return norm;
 }
 
+/** The row r ≥ col with the largest |a[r, col]| (partial pivoting); −1 when that is 0 or not finite. */
+function pivotRow(a: Float64Array, m: number, col: number): number {
+  let pivot = col;
+  let best = Math.abs(a[col * m + col]);
+  for (let r = col + 1; r < m; r++) {
+    const v = Math.abs(a[r * m + col]);
+    if (v > best) {
+      best = v;
+      pivot = r;
+    }
+  }
+  return best > 0 && Number.isFinite(best) ? pivot : -1;
+}
+
 /** Inverts a dense m × m matrix in place by Gauss–Jordan with partial pivoting; false if singular. */
 function invertInPlace(a: Float64Array, m: number): boolean {
   const inv = new Float64Array(m * m);
   for (let i = 0; i < m; i++) inv[i * m + i] = 1;
   for (let col = 0; col < m; col++) {
-    let pivot = col;
-    let best = Math.abs(a[col * m + col]);
-    for (let r = col + 1; r < m; r++) {
-      const v = Math.abs(a[r * m + col]);
-      if (v > best) {
-        best = v;
-        pivot = r;
-      }
-    }
-    if (!(best > 0) || !Number.isFinite(best)) return false;
+    const pivot = pivotRow(a, m, col);
+    if (pivot < 0) return false;
     if (pivot !== col) {
       for (let c = 0; c < m; c++) {
         let t = a[col * m + c];
@@ -177,16 +183,8 @@ function invertInPlace(a: Float64Array, m: number): boolean {
  */
 function solveInPlace(a: Float64Array, b: Float64Array, m: number): boolean {
   for (let col = 0; col < m; col++) {
-    let pivot = col;
-    let best = Math.abs(a[col * m + col]);
-    for (let r = col + 1; r < m; r++) {
-      const v = Math.abs(a[r * m + col]);
-      if (v > best) {
-        best = v;
-        pivot = r;
-      }
-    }
-    if (!(best > 0) || !Number.isFinite(best)) return false;
+    const pivot = pivotRow(a, m, col);
+    if (pivot < 0) return false;
     if (pivot !== col) {
       for (let c = col; c < m; c++) {
         const t = a[col * m + c];
