@@ -3,6 +3,7 @@ import type { StudySnapshot } from "../study/snapshot.js";
 import type { FrozenTrial } from "../trial/frozen.js";
 import { TrialState } from "../trial/state.js";
 import type { Pruner } from "./pruner.js";
+import { checkInteger, checkpointStep } from "./validate.js";
 
 /** Options shared by `PercentilePruner` and `MedianPruner` (Optuna's defaults). */
 export interface PercentilePrunerOptions {
@@ -14,12 +15,6 @@ export interface PercentilePrunerOptions {
   intervalSteps?: number;
   /** Compare only when at least this many completed trials reported the step. Default 1. */
   nMinTrials?: number;
-}
-
-function checkNonNegativeInteger(name: string, value: number, min: number): void {
-  if (!Number.isInteger(value) || value < min) {
-    throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got ${value}.`);
-  }
 }
 
 /**
@@ -39,20 +34,6 @@ export function nanPercentile(values: readonly number[], percentile: number): nu
   const b = sorted[upper]!;
   const span = b - a;
   return fraction >= 0.5 ? b - span * (1 - fraction) : a + span * fraction;
-}
-
-/** Whether `step` is the first reported step at or after the latest pruning checkpoint. */
-function isFirstInIntervalStep(
-  step: number,
-  steps: Iterable<number>,
-  nWarmupSteps: number,
-  intervalSteps: number,
-): boolean {
-  const checkpoint =
-    Math.floor((step - nWarmupSteps) / intervalSteps) * intervalSteps + nWarmupSteps;
-  let secondLast = -1;
-  for (const s of steps) if (s > secondLast && s !== step) secondLast = s;
-  return secondLast < checkpoint;
 }
 
 /**
@@ -75,27 +56,18 @@ export class PercentilePruner implements Pruner {
     this.nWarmupSteps = options.nWarmupSteps ?? 0;
     this.intervalSteps = options.intervalSteps ?? 1;
     this.nMinTrials = options.nMinTrials ?? 1;
-    checkNonNegativeInteger("nStartupTrials", this.nStartupTrials, 0);
-    checkNonNegativeInteger("nWarmupSteps", this.nWarmupSteps, 0);
-    checkNonNegativeInteger("intervalSteps", this.intervalSteps, 1);
-    checkNonNegativeInteger("nMinTrials", this.nMinTrials, 1);
+    const owner = this.constructor.name;
+    checkInteger(owner, "nStartupTrials", this.nStartupTrials, 0);
+    checkInteger(owner, "nWarmupSteps", this.nWarmupSteps, 0);
+    checkInteger(owner, "intervalSteps", this.intervalSteps, 1);
+    checkInteger(owner, "nMinTrials", this.nMinTrials, 1);
   }
 
   prune(study: StudySnapshot, trial: FrozenTrial): boolean {
     const completed = study.getTrials([TrialState.COMPLETE]);
     if (completed.length === 0 || completed.length < this.nStartupTrials) return false;
-    const step = trial.lastStep;
-    if (step === null || step < this.nWarmupSteps) return false;
-    if (
-      !isFirstInIntervalStep(
-        step,
-        trial.intermediateValues.keys(),
-        this.nWarmupSteps,
-        this.intervalSteps,
-      )
-    ) {
-      return false;
-    }
+    const step = checkpointStep(trial, this.nWarmupSteps, this.intervalSteps);
+    if (step === null) return false;
     const maximize = study.directions[0] === "maximize";
     let best = Number.NaN;
     for (const v of trial.intermediateValues.values()) {

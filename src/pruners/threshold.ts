@@ -2,7 +2,7 @@ import { InvalidArgumentError } from "../errors/index.js";
 import type { StudySnapshot } from "../study/snapshot.js";
 import type { FrozenTrial } from "../trial/frozen.js";
 import type { Pruner } from "./pruner.js";
-import { checkInteger, isFirstInIntervalStep } from "./validate.js";
+import { checkInteger, checkpointStep } from "./validate.js";
 
 /** Options of `ThresholdPruner` (Optuna's defaults); give `lower`, `upper` or both. */
 export interface ThresholdPrunerOptions {
@@ -53,18 +53,8 @@ export class ThresholdPruner implements Pruner {
   }
 
   prune(_study: StudySnapshot, trial: FrozenTrial): boolean {
-    const step = trial.lastStep;
-    if (step === null || step < this.nWarmupSteps) return false;
-    if (
-      !isFirstInIntervalStep(
-        step,
-        trial.intermediateValues.keys(),
-        this.nWarmupSteps,
-        this.intervalSteps,
-      )
-    ) {
-      return false;
-    }
+    const step = checkpointStep(trial, this.nWarmupSteps, this.intervalSteps);
+    if (step === null) return false;
     const latest = trial.intermediateValues.get(step)!;
     return Number.isNaN(latest) || latest < this.lower || latest > this.upper;
   }

@@ -37,6 +37,29 @@ export function isFirstInIntervalStep(
   return previous < checkpoint;
 }
 
+/**
+ * The step a pruner judges now: the trial's last reported step when it is past the warm-up and
+ * the first report at or after a pruning checkpoint; null otherwise (no decision this time).
+ */
+export function checkpointStep(
+  trial: {
+    readonly lastStep: number | null;
+    readonly intermediateValues: ReadonlyMap<number, number>;
+  },
+  nWarmupSteps: number,
+  intervalSteps: number,
+): number | null {
+  const step = trial.lastStep;
+  if (step === null || step < nWarmupSteps) return null;
+  const first = isFirstInIntervalStep(
+    step,
+    trial.intermediateValues.keys(),
+    nWarmupSteps,
+    intervalSteps,
+  );
+  return first ? step : null;
+}
+
 /** Reported steps and values of a trial in ascending step order. */
 export function sortedSteps(values: ReadonlyMap<number, number>): [number, number][] {
   const entries = [...values];
