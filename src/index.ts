@@ -31,7 +31,7 @@ export {
 } from "./errors/index.js";
 export * from "./integration/data/index.js";
 export type { JsonValue } from "./json/python.js";
-export { getVerbosity, setVerbosity, Verbosity } from "./logging/index.js";
+export { getVerbosity, setVerbosity, Verbosity, type VerbosityName } from "./logging/index.js";
 export {
   type HyperbandBrackets,
   HyperbandPruner,

@@ -1,7 +1,14 @@
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { createStudy, RandomSampler, setVerbosity, Verbosity } from "../../src/index.js";
-import { setLogSink } from "../../src/logging/index.js";
+import {
+  createStudy,
+  getVerbosity,
+  InvalidArgumentError,
+  RandomSampler,
+  setVerbosity,
+  Verbosity,
+} from "../../src/index.js";
+import { logger, setLogSink } from "../../src/logging/index.js";
 
 afterEach(() => {
   setLogSink(undefined);
@@ -51,6 +58,35 @@ describe("log lines", () => {
     const study = await createStudy();
     await study.optimize(() => 1, { nTrials: 3, showProgressBar: false, handleSigint: false });
     expect(lines).toEqual([]);
+  });
+});
+
+describe("setVerbosity", () => {
+  it("takes level names in any case, as Optuna's levels are named", () => {
+    const lines: string[] = [];
+    setLogSink((line) => lines.push(line));
+    setVerbosity("warning");
+    expect(getVerbosity()).toBe(Verbosity.WARNING);
+    logger.info("hidden");
+    logger.warn("shown");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^\[W .*\] shown$/);
+    const names = { DEBUG: 10, info: 20, Warn: 30, ERROR: 40, critical: 50, fatal: 50 } as const;
+    for (const [name, level] of Object.entries(names)) {
+      setVerbosity(name as "debug");
+      expect(getVerbosity()).toBe(level);
+    }
+    setVerbosity(Verbosity.INFO);
+    expect(getVerbosity()).toBe(Verbosity.INFO);
+  });
+
+  it("rejects unknown levels with a typed error and keeps the current one", () => {
+    setVerbosity(Verbosity.ERROR);
+    for (const bad of ["verbose", "", 25, Number.NaN, undefined, null, {}]) {
+      expect(() => setVerbosity(bad as unknown as Verbosity)).toThrow(InvalidArgumentError);
+    }
+    expect(() => setVerbosity("loud" as "info")).toThrow(/Unknown verbosity level "loud"/);
+    expect(getVerbosity()).toBe(Verbosity.ERROR);
   });
 });
 
