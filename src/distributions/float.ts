@@ -10,6 +10,22 @@ export interface FloatOptions {
   step?: number | null;
 }
 
+/** Marks a range read from storage: its `high` was adjusted when it was written. */
+const AS_STORED: unique symbol = Symbol("FloatDistribution as stored");
+
+/**
+ * A distribution exactly as stored (`high` not adjusted to the step again). Optuna adjusts
+ * again when it reads its JSON, and for ranges with more than about 15 significant digits that
+ * moves `high` by another step; reading must not change what was written.
+ */
+export function storedFloatDistribution(
+  low: number,
+  high: number,
+  options: FloatOptions = {},
+): FloatDistribution {
+  return new FloatDistribution(low, high, { ...options, [AS_STORED]: true } as FloatOptions);
+}
+
 /** A float in [low, high], optionally log-scaled or on a grid of `step` (Optuna's FloatDistribution). */
 export class FloatDistribution {
   readonly kind = "float" as const;
@@ -44,7 +60,8 @@ export class FloatDistribution {
       throw new InvalidDistributionError(`${where}: step must be a positive number.`);
     }
     let adjustedHigh = high;
-    if (step !== null) {
+    const asStored = (options as { [AS_STORED]?: boolean })[AS_STORED] === true;
+    if (step !== null && !asStored) {
       adjustedHigh = adjustSteppedHigh(low, high, step);
       if (adjustedHigh !== high) {
         logger.warn(

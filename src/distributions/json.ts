@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from "../errors/index.js";
 import { type JsonValue, PythonFloat, pythonJsonDumps, pythonJsonLoads } from "../json/python.js";
 import { type CategoricalChoice, CategoricalDistribution } from "./categorical.js";
-import { FloatDistribution } from "./float.js";
+import { FloatDistribution, storedFloatDistribution } from "./float.js";
 import { IntDistribution } from "./int.js";
 import type { Distribution } from "./types.js";
 
@@ -67,7 +67,7 @@ export function jsonToDistribution(json: string): Distribution {
   switch (name) {
     case "FloatDistribution": {
       const step = attributes["step"];
-      return new FloatDistribution(low(), high(), {
+      return storedFloatDistribution(low(), high(), {
         log: attributes["log"] === true,
         step: typeof step === "number" ? step : null,
       });
@@ -89,7 +89,7 @@ export function jsonToDistribution(json: string): Distribution {
     case "LogUniformDistribution":
       return new FloatDistribution(low(), high(), { log: true });
     case "DiscreteUniformDistribution":
-      return new FloatDistribution(low(), high(), { step: numberAttr(attributes, "q") });
+      return storedFloatDistribution(low(), high(), { step: numberAttr(attributes, "q") });
     case "IntUniformDistribution":
       return new IntDistribution(low(), high(), {
         step: typeof attributes["step"] === "number" ? attributes["step"] : 1,

@@ -1,11 +1,17 @@
 /**
- * Exact decimal arithmetic on the shortest decimal form of doubles, the way Python's
- * `decimal.Decimal(str(x))` sees them. Optuna adjusts stepped ranges with it, so
- * `[0, 1]` with step 0.1 is divisible although 1 / 0.1 is not exact in binary.
+ * Decimal arithmetic on the shortest decimal form of doubles, the way Python's
+ * `decimal.Decimal(str(x))` sees them, in Python's default context: every sum, difference and
+ * product is rounded to 28 significant digits (half even), quotients and remainders are exact.
+ * Optuna adjusts stepped ranges with it, so `[0, 1]` with step 0.1 is divisible although
+ * 1 / 0.1 is not exact in binary, and `[1e-30, 1]` with step 0.1 is too (1 - 1e-30 rounds to 1).
  */
+import { InvalidDistributionError } from "../errors/index.js";
+
+/** Python's default `decimal` context precision. */
+const PRECISION = 28;
 
 interface Scaled {
-  /** value = units / 10^scale */
+  /** value = units / 10^scale (scale may be negative) */
   units: bigint;
   scale: number;
 }
@@ -15,10 +21,7 @@ function toScaled(x: number): Scaled {
   const negative = mantissa.startsWith("-");
   const digits = mantissa.replace("-", "").replace(".", "");
   const exponent = Number(exponentText) - (digits.length - 1);
-  const units = BigInt(digits) * (negative ? -1n : 1n);
-  return exponent >= 0
-    ? { units: units * 10n ** BigInt(exponent), scale: 0 }
-    : { units, scale: -exponent };
+  return { units: BigInt(digits) * (negative ? -1n : 1n), scale: -exponent };
 }
 
 function align(a: Scaled, b: Scaled): [bigint, bigint, number] {
@@ -30,48 +33,89 @@ function align(a: Scaled, b: Scaled): [bigint, bigint, number] {
   ];
 }
 
-function toNumber(units: bigint, scale: number): number {
-  const negative = units < 0n;
-  let digits = (negative ? -units : units).toString();
-  if (scale > 0) {
-    digits = digits.padStart(scale + 1, "0");
-    digits = `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
-  }
-  return Number((negative ? "-" : "") + digits);
+/** Rounds to `PRECISION` significant digits, half to even (Python's default context). */
+function round(x: Scaled): Scaled {
+  const negative = x.units < 0n;
+  const magnitude = negative ? -x.units : x.units;
+  const excess = magnitude.toString().length - PRECISION;
+  if (excess <= 0) return x;
+  const divisor = 10n ** BigInt(excess);
+  let kept = magnitude / divisor;
+  const rest = magnitude % divisor;
+  const half = divisor / 2n;
+  if (rest > half || (rest === half && kept % 2n === 1n)) kept += 1n;
+  return { units: negative ? -kept : kept, scale: x.scale - excess };
+}
+
+function subtract(a: Scaled, b: Scaled): Scaled {
+  const [au, bu, scale] = align(a, b);
+  return round({ units: au - bu, scale });
+}
+
+function add(a: Scaled, b: Scaled): Scaled {
+  const [au, bu, scale] = align(a, b);
+  return round({ units: au + bu, scale });
+}
+
+function multiply(a: Scaled, b: Scaled): Scaled {
+  return round({ units: a.units * b.units, scale: a.scale + b.scale });
+}
+
+function compare(a: Scaled, b: Scaled): number {
+  const [au, bu] = align(a, b);
+  return au < bu ? -1 : au > bu ? 1 : 0;
+}
+
+function toNumber(x: Scaled): number {
+  // Number() parses a decimal string correctly rounded, as Python's float(Decimal) does.
+  return Number(`${x.units}e${-x.scale}`);
 }
 
 /**
- * The largest `low + k * step` that is <= `high`, computed in exact decimal.
- * Returns `high` itself when `high - low` is a multiple of `step`.
+ * `floor(range / step)` (both non-negative) and whether the division is exact. Python raises
+ * DivisionImpossible when the integer quotient needs more digits than the precision.
+ */
+function divide(range: Scaled, step: Scaled, where: () => string): [bigint, boolean] {
+  const [ru, su] = align(range, step);
+  const quotient = ru / su;
+  if (quotient.toString().length > PRECISION) {
+    throw new InvalidDistributionError(
+      `${where()}: the range holds more than 10^${PRECISION} steps; use a larger step.`,
+    );
+  }
+  return [quotient, ru % su === 0n];
+}
+
+/**
+ * The largest `low + k * step` that is <= `high`, computed as Optuna's
+ * `_adjust_discrete_uniform_high` does. Returns `high` itself when `high - low` is a multiple
+ * of `step`.
  */
 export function adjustSteppedHigh(low: number, high: number, step: number): number {
   const l = toScaled(low);
-  const h = toScaled(high);
   const s = toScaled(step);
-  const [hu, lu, scaleHL] = align(h, l);
-  const range: Scaled = { units: hu - lu, scale: scaleHL };
-  const [ru, su, scale] = align(range, s);
-  if (ru % su === 0n) return high;
-  const k = ru / su; // truncation; ru >= 0
-  const [ku, lowUnits, finalScale] = align({ units: k * su, scale }, l);
-  return toNumber(ku + lowUnits, finalScale);
+  const range = subtract(toScaled(high), l);
+  const where = (): string => `FloatDistribution(low=${low}, high=${high}, step=${step})`;
+  const [k, exact] = divide(range, s, where);
+  if (exact) return high;
+  return toNumber(add(multiply({ units: k, scale: 0 }, s), l));
 }
 
-/** Whether `high - low < step` in exact decimal (a stepped range with a single value). */
+/** Whether `high - low < step` in Python's decimal (a stepped range with a single value). */
 export function rangeBelowStep(low: number, high: number, step: number): boolean {
-  const [hu, lu, scaleHL] = align(toScaled(high), toScaled(low));
-  const [ru, su] = align({ units: hu - lu, scale: scaleHL }, toScaled(step));
-  return ru < su;
+  return compare(subtract(toScaled(high), toScaled(low)), toScaled(step)) < 0;
 }
 
 /** low, low + step, ... <= high, each computed in exact decimal (no 0.30000000000000004). */
 export function steppedValues(low: number, high: number, step: number): number[] {
   const l = toScaled(low);
-  const [hu, lu, scaleHL] = align(toScaled(high), l);
-  const [su, , scaleS] = align(toScaled(step), { units: 0n, scale: scaleHL });
-  const scale = Math.max(scaleHL, scaleS);
-  const factor = 10n ** BigInt(scale - scaleHL);
+  const h = toScaled(high);
+  const s = toScaled(step);
+  const scale = Math.max(l.scale, h.scale, s.scale);
+  const at = (x: Scaled): bigint => x.units * 10n ** BigInt(scale - x.scale);
   const values: number[] = [];
-  for (let v = lu * factor; v <= hu * factor; v += su) values.push(toNumber(v, scale));
+  const hu = at(h);
+  const su = at(s);
+  for (let v = at(l); v <= hu; v += su) values.push(toNumber({ units: v, scale }));
   return values;
 }

@@ -1,5 +1,9 @@
+import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { FloatDistribution } from "../../src/distributions/float.js";
+import { distributionToJson, jsonToDistribution } from "../../src/distributions/json.js";
+import { InvalidDistributionError } from "../../src/errors/index.js";
 import { adjustSteppedHigh, rangeBelowStep } from "../../src/math/decimal.js";
 
 // [low, high, step, _adjust_discrete_uniform_high(low, high, step)] from Optuna 3.1.
@@ -139,3 +143,55 @@ describe("rangeBelowStep (Decimal(str(high)) - Decimal(str(low)) < Decimal(str(s
     expect(rangeBelowStep(low, high, step)).toBe(expected);
   });
 });
+
+describe("Python's 28-digit decimal context, as Optuna 3.1", () => {
+  // [low, high, step, _adjust_discrete_uniform_high or "error" (DivisionImpossible), single()]
+  const CASES = JSON.parse(
+    readFileSync(new URL("./fixtures/decimal-optuna.json", import.meta.url), "utf8"),
+  ) as [number, number, number, number | "error", boolean | null][];
+
+  it("keeps high 1.0 for [1e-30, 1] step 0.1 (1 - 1e-30 rounds to 1)", () => {
+    expect(adjustSteppedHigh(1e-30, 1, 0.1)).toBe(1);
+    expect(adjustSteppedHigh(1e-20, 1, 0.1)).toBe(0.9);
+    expect(new FloatDistribution(1e-30, 1, { step: 0.1 }).high).toBe(1);
+  });
+
+  it("on ranges from 1e-35 to 1e20, including ranges with more than 10^28 steps", () => {
+    const wrong: unknown[] = [];
+    for (const [low, high, step, expected, single] of CASES) {
+      if (expected === "error") {
+        if (!throws(() => adjustSteppedHigh(low, high, step))) wrong.push([low, high, step]);
+        continue;
+      }
+      const adjusted = adjustSteppedHigh(low, high, step);
+      const below = adjusted === low || rangeBelowStep(low, adjusted, step);
+      if (adjusted !== expected || below !== single) {
+        wrong.push([low, high, step, adjusted, below]);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(CASES.filter((c) => c[3] === "error").length).toBeGreaterThan(10);
+  });
+
+  it("reading a distribution's JSON back keeps high as written (no second adjustment)", () => {
+    const moved: unknown[] = [];
+    for (const [low, high, step, expected] of CASES) {
+      if (expected === "error") continue;
+      const written = distributionToJson(new FloatDistribution(low, high, { step }));
+      const read = jsonToDistribution(written);
+      if (read.kind !== "float" || read.high !== expected || read.low !== low) {
+        moved.push([low, high, step, expected, read]);
+      }
+    }
+    expect(moved).toEqual([]);
+  });
+});
+
+function throws(f: () => unknown): boolean {
+  try {
+    f();
+    return false;
+  } catch (error) {
+    return error instanceof InvalidDistributionError;
+  }
+}
