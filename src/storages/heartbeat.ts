@@ -89,6 +89,12 @@ export async function failStaleTrials(study: Study): Promise<FrozenTrial[]> {
 /** A running heartbeat; `stop` ends it. */
 export interface Heartbeat {
   stop(): Promise<void>;
+  /**
+   * Calls `listener` once if the trial is given up: no heartbeat could be recorded for longer
+   * than the grace period (the database or the connection is gone), so other workers fail the
+   * trial as stale and run its failed-trial callback; the heartbeat has stopped. Optional.
+   */
+  onLost?(listener: (reason: string) => void): void;
 }
 
 const NO_HEARTBEAT: Heartbeat = { stop: async () => undefined };

@@ -29,6 +29,12 @@ export interface TrialTemplate {
   userAttrs?: Readonly<Record<string, JsonValue>>;
   systemAttrs?: Readonly<Record<string, JsonValue>>;
   intermediateValues?: ReadonlyMap<number, number>;
+  /**
+   * Records the trial's first heartbeat together with it (when the storage has heartbeats and
+   * the trial is RUNNING), as `optimize` asks: a worker killed before its heartbeat thread
+   * beats still leaves a trial that other workers find stale. Not a field of the trial.
+   */
+  heartbeat?: boolean;
 }
 
 /**
@@ -74,8 +80,11 @@ export interface Storage {
 
   /** Creates a trial with the next number of the study (RUNNING unless the template says). */
   createNewTrial(studyId: number, template?: TrialTemplate): Promise<FrozenTrial>;
-  /** Atomically turns the oldest WAITING trial into RUNNING and returns it, or null. */
-  popWaitingTrial(studyId: number): Promise<FrozenTrial | null>;
+  /**
+   * Atomically turns the oldest WAITING trial into RUNNING and returns it, or null. With
+   * `heartbeat`, its first heartbeat is recorded in the same step (see `TrialTemplate`).
+   */
+  popWaitingTrial(studyId: number, options?: { heartbeat?: boolean }): Promise<FrozenTrial | null>;
   /** Applies changes to an unfinished trial atomically. */
   updateTrial(trialId: number, update: TrialUpdate): Promise<void>;
   getTrial(trialId: number): Promise<FrozenTrial>;

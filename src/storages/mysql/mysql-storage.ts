@@ -7,9 +7,10 @@ import { createRequire } from "node:module";
 import type { Socket } from "node:net";
 import type * as mysql from "mysql2/promise";
 import { InvalidArgumentError, StorageError } from "../../errors/index.js";
-import type { RdbDriver, Row, SqlValue, Tx } from "../rdb/driver.js";
+import type { RdbDriver, Row, SqlValue, Tx, WriteOptions } from "../rdb/driver.js";
 import { importDriver } from "../rdb/optional.js";
 import { RdbStorage, type RdbStorageOptions, storageFailure } from "../rdb/rdb-storage.js";
+import { isConnectionError, Retry, retryTimeoutOption, unknownCommit } from "../rdb/transient.js";
 import { maskUrl, scrub, urlPassword } from "../resolve.js";
 
 /** Options of `MySQLStorage.open`. */
@@ -29,9 +30,6 @@ function connectionUri(url: string): string {
   return url.replace(/^(?:mysql|mariadb)(?:\+[a-z0-9]+)?:\/\//i, "mysql://");
 }
 
-const RETRYABLE = new Set([1213, 1205]);
-const MAX_ATTEMPTS = 8;
-
 type Connection = mysql.PoolConnection;
 
 /** Keeps the process alive only while a connection is in use (as pg's allowExitOnIdle). */
@@ -47,6 +45,8 @@ class MySQLDriver implements RdbDriver {
     readonly description: string,
     private readonly password: string | null,
     private readonly uri: string,
+    /** Seconds to retry transient errors. */
+    private readonly retryTimeout: number,
   ) {}
 
   heartbeatTarget(sql: string) {
@@ -86,50 +86,66 @@ class MySQLDriver implements RdbDriver {
   }
 
   private async connection(): Promise<Connection> {
-    try {
-      const connection = await this.pool.getConnection();
-      socketOf(connection)?.ref();
-      return connection;
-    } catch (error) {
-      throw this.failure(error);
-    }
+    const connection = await this.pool.getConnection();
+    socketOf(connection)?.ref();
+    return connection;
   }
 
-  private release(connection: Connection): void {
+  /** Back to the pool; a connection that failed is destroyed instead. */
+  private release(connection: Connection, broken = false): void {
     socketOf(connection)?.unref();
-    connection.release();
+    if (broken) connection.destroy();
+    else connection.release();
   }
 
-  private async transaction<T>(begin: readonly string[], fn: (tx: Tx) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      const connection = await this.connection();
+  private async transaction<T>(
+    begin: readonly string[],
+    fn: (tx: Tx) => Promise<T>,
+    rerunnable: boolean,
+  ): Promise<T> {
+    const retry = new Retry(this.retryTimeout, this.description);
+    for (;;) {
+      let connection: Connection | undefined;
+      let committing = false;
       try {
+        connection = await this.connection();
         for (const statement of begin) await connection.query(statement);
         const result = await fn(this.txFor(connection));
+        committing = true;
         await connection.query("COMMIT");
+        this.release(connection);
+        retry.succeeded();
         return result;
       } catch (error) {
-        await connection.query("ROLLBACK").catch(() => undefined);
-        const errno = (error as { errno?: unknown })?.errno;
-        if (typeof errno === "number" && RETRYABLE.has(errno) && attempt < MAX_ATTEMPTS) {
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
-          continue;
+        const lost = isConnectionError(error);
+        if (connection !== undefined) {
+          if (!lost) await connection.query("ROLLBACK").catch(() => undefined);
+          this.release(connection, lost);
         }
+        if (committing && lost && !rerunnable) {
+          throw this.failure(unknownCommit(this.description, error));
+        }
+        if (await retry.wait(error)) continue;
         throw this.failure(error);
-      } finally {
-        this.release(connection);
       }
     }
   }
 
   async query(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
-    const connection = await this.connection();
-    try {
-      return (await this.txFor(connection).all(sql, params)) as Row[];
-    } catch (error) {
-      throw this.failure(error);
-    } finally {
-      this.release(connection);
+    const retry = new Retry(this.retryTimeout, this.description);
+    for (;;) {
+      let connection: Connection | undefined;
+      try {
+        connection = await this.connection();
+        const rows = (await this.txFor(connection).all(sql, params)) as Row[];
+        this.release(connection);
+        retry.succeeded();
+        return rows;
+      } catch (error) {
+        if (connection !== undefined) this.release(connection, isConnectionError(error));
+        if (await retry.wait(error)) continue;
+        throw this.failure(error);
+      }
     }
   }
 
@@ -140,19 +156,26 @@ class MySQLDriver implements RdbDriver {
         "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY",
       ],
       fn,
+      true,
     );
   }
 
-  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  write<T>(fn: (tx: Tx) => Promise<T>, options: WriteOptions = {}): Promise<T> {
     return this.transaction(
       ["SET TRANSACTION ISOLATION LEVEL READ COMMITTED", "START TRANSACTION"],
       fn,
+      options.rerunnable === true,
     );
   }
 
   /** DDL commits by itself in MySQL: a named lock keeps two creators apart instead. */
   async withSchemaLock<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    const connection = await this.connection();
+    let connection: Connection;
+    try {
+      connection = await this.connection();
+    } catch (error) {
+      throw this.failure(error);
+    }
     try {
       await connection.query("SELECT GET_LOCK('skipjack_schema', 60)");
       try {
@@ -191,6 +214,7 @@ export class MySQLStorage extends RdbStorage {
 
   static async open(url: string, options: MySQLStorageOptions = {}): Promise<MySQLStorage> {
     const poolSize = options.poolSize ?? 10;
+    const retryTimeout = retryTimeoutOption(options.retryTimeout);
     if (!(Number.isInteger(poolSize) && poolSize >= 1)) {
       throw new InvalidArgumentError(`poolSize must be an integer >= 1, got ${poolSize}.`);
     }
@@ -216,9 +240,19 @@ export class MySQLStorage extends RdbStorage {
           "Write mysql://user:password@host:port/database.",
       );
     }
-    const driver = new MySQLDriver(pool, masked, password, connectionUri(url));
+    // A pooled connection that fails reports on itself; mysql2 listens only once, so a
+    // second error event would crash the process: this listener keeps listening.
+    pool.on("connection", (connection) => {
+      (connection as unknown as { on(event: "error", fn: () => void): void }).on(
+        "error",
+        () => undefined,
+      );
+    });
+    // The check of the connection fails at once (a wrong URL should not wait for retries).
+    const probe = new MySQLDriver(pool, masked, password, connectionUri(url), 0);
+    const driver = new MySQLDriver(pool, masked, password, connectionUri(url), retryTimeout);
     try {
-      await driver.read((tx) => tx.all("SELECT 1"));
+      await probe.read((tx) => tx.all("SELECT 1"));
     } catch (error) {
       await pool.end().catch(() => undefined);
       const message = error instanceof Error ? error.message : String(error);

@@ -7,9 +7,10 @@
 import { createRequire } from "node:module";
 import type pg from "pg";
 import { InvalidArgumentError, StorageError } from "../../errors/index.js";
-import type { RdbDriver, Row, SqlValue, Tx } from "../rdb/driver.js";
+import type { RdbDriver, Row, SqlValue, Tx, WriteOptions } from "../rdb/driver.js";
 import { importDriver } from "../rdb/optional.js";
 import { RdbStorage, type RdbStorageOptions, storageFailure } from "../rdb/rdb-storage.js";
+import { isConnectionError, Retry, retryTimeoutOption, unknownCommit } from "../rdb/transient.js";
 import { maskUrl, scrub, urlPassword } from "../resolve.js";
 
 /** Options of `PostgresStorage.open`. */
@@ -46,10 +47,8 @@ function connectionString(url: string): string {
   return url.replace(/^postgres(?:ql)?(?:\+[a-z0-9]+)?:\/\//i, "postgresql://");
 }
 
-const RETRYABLE = new Set(["40001", "40P01"]);
 /** Key of the advisory lock held while creating the schema. */
 const SCHEMA_LOCK_KEY = 0x5a1f_3c0d;
-const MAX_ATTEMPTS = 8;
 
 class PostgresDriver implements RdbDriver {
   readonly dialect = "postgres" as const;
@@ -60,6 +59,8 @@ class PostgresDriver implements RdbDriver {
     readonly description: string,
     private readonly password: string | null,
     private readonly connectionString: string,
+    /** Seconds to retry transient errors. */
+    private readonly retryTimeout: number,
   ) {}
 
   heartbeatTarget(sql: string) {
@@ -109,49 +110,65 @@ class PostgresDriver implements RdbDriver {
   private async transaction<T>(
     begin: string,
     fn: (tx: Tx) => Promise<T>,
-    retry: boolean,
+    options: { retry: boolean; rerunnable: boolean },
   ): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      let client: pg.PoolClient;
+    const retry = new Retry(this.retryTimeout, this.description);
+    for (;;) {
+      let client: pg.PoolClient | undefined;
+      let committing = false;
       try {
         client = await this.pool.connect();
-      } catch (error) {
-        throw this.failure(error);
-      }
-      try {
         await client.query(begin);
         const result = await fn(this.txFor(client));
+        committing = true;
         await client.query("COMMIT");
+        client.release();
+        retry.succeeded();
         return result;
       } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
-        const code = (error as { code?: unknown })?.code;
-        if (retry && typeof code === "string" && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) {
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
-          continue;
+        const lost = isConnectionError(error);
+        if (client !== undefined) {
+          if (!lost) await client.query("ROLLBACK").catch(() => undefined);
+          // A client whose connection failed leaves the pool instead of going back to it.
+          client.release(lost ? (error as Error) : undefined);
         }
+        if (committing && lost && !options.rerunnable) {
+          throw this.failure(unknownCommit(this.description, error));
+        }
+        if (options.retry && (await retry.wait(error))) continue;
         throw this.failure(error);
-      } finally {
-        client.release();
       }
     }
   }
 
   async query(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
     const { text, name } = this.prepared(sql);
-    try {
-      return (await this.pool.query<Row>({ text, name, values: params as SqlValue[] })).rows;
-    } catch (error) {
-      throw this.failure(error);
+    const retry = new Retry(this.retryTimeout, this.description);
+    for (;;) {
+      try {
+        const rows = (await this.pool.query<Row>({ text, name, values: params as SqlValue[] }))
+          .rows;
+        retry.succeeded();
+        return rows;
+      } catch (error) {
+        if (await retry.wait(error)) continue;
+        throw this.failure(error);
+      }
     }
   }
 
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", fn, true);
+    return this.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", fn, {
+      retry: true,
+      rerunnable: true,
+    });
   }
 
-  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.transaction("BEGIN", fn, true);
+  write<T>(fn: (tx: Tx) => Promise<T>, options: WriteOptions = {}): Promise<T> {
+    return this.transaction("BEGIN", fn, {
+      retry: true,
+      rerunnable: options.rerunnable === true,
+    });
   }
 
   withSchemaLock<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -161,7 +178,7 @@ class PostgresDriver implements RdbDriver {
         await tx.all("SELECT pg_advisory_xact_lock(?)", [SCHEMA_LOCK_KEY]);
         return fn(tx);
       },
-      false,
+      { retry: false, rerunnable: false },
     );
   }
 
@@ -189,6 +206,7 @@ export class PostgresStorage extends RdbStorage {
 
   static async open(url: string, options: PostgresStorageOptions = {}): Promise<PostgresStorage> {
     const poolSize = options.poolSize ?? 10;
+    const retryTimeout = retryTimeoutOption(options.retryTimeout);
     if (!(Number.isInteger(poolSize) && poolSize >= 1)) {
       throw new InvalidArgumentError(`poolSize must be an integer >= 1, got ${poolSize}.`);
     }
@@ -219,8 +237,14 @@ export class PostgresStorage extends RdbStorage {
           "Write postgresql://user:password@host:port/database.",
       );
     }
-    // Idle clients that lose their connection report here instead of crashing the process.
+    // Idle clients that lose their connection report here instead of crashing the process;
+    // a client checked out when its connection drops reports on itself: its query (the one
+    // running, or the next) fails with the error and the call that was running retries or
+    // throws a StorageError.
     pool.on("error", () => undefined);
+    pool.on("connect", (client) => {
+      client.on("error", () => undefined);
+    });
     try {
       await pool.query("SELECT 1");
     } catch (error) {
@@ -232,7 +256,7 @@ export class PostgresStorage extends RdbStorage {
       );
     }
     const storage = new PostgresStorage(
-      new PostgresDriver(pool, masked, password, connectionString(url)),
+      new PostgresDriver(pool, masked, password, connectionString(url), retryTimeout),
       options,
     );
     await storage.init(options);

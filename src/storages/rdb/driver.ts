@@ -19,6 +19,12 @@ export interface Tx {
   insert(sql: string, params: readonly SqlValue[], idColumn: string): Promise<number>;
 }
 
+/** Options of `RdbDriver.write`. */
+export interface WriteOptions {
+  /** `fn` may run again after a COMMIT whose answer was lost (it is idempotent). */
+  rerunnable?: boolean;
+}
+
 /**
  * One database connection (or pool) as the shared RDB storage needs it. Implementations live in
  * src/storages/sqlite, src/storages/postgres and src/storages/mysql.
@@ -27,16 +33,24 @@ export interface RdbDriver {
   readonly dialect: Dialect;
   /** The database, for messages: the URL with its password masked. */
   readonly description: string;
-  /** Runs one statement on its own (a statement always sees one consistent snapshot). */
+  /**
+   * Runs one statement on its own (a statement always sees one consistent snapshot); only
+   * reads, which are retried on transient errors.
+   */
   query(sql: string, params?: readonly SqlValue[]): Promise<Row[]>;
   /** Runs `fn` in a read-only transaction that sees one consistent snapshot. */
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**
    * Runs `fn` in a write transaction and commits (rolls back if it throws). SQLite serializes
    * writers (`BEGIN IMMEDIATE`); the servers lock rows with `SELECT ... FOR UPDATE`, which the
-   * storage writes where it matters. Retries on deadlocks and serialization failures.
+   * storage writes where it matters. Retries transient errors (deadlocks, serialization
+   * failures, lost connections, a restarting server) for the storage's `retryTimeout`: a
+   * transaction that failed before its COMMIT was rolled back, so `fn` runs again from the
+   * start. When the connection drops during the COMMIT itself, the outcome is unknown: the
+   * write fails with a `StorageError` unless `options.rerunnable` says that `fn` finds out by
+   * itself whether its first run landed (an upsert, or a check of what it wrote).
    */
-  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  write<T>(fn: (tx: Tx) => Promise<T>, options?: WriteOptions): Promise<T>;
   /**
    * Runs `fn` while holding a database-wide lock for creating the schema (DDL): the first
    * process to open a new database creates the tables, the others wait and find them.

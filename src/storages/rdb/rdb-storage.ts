@@ -20,6 +20,7 @@ import {
   UpdateFinishedTrialError,
 } from "../../errors/index.js";
 import type { JsonValue } from "../../json/python.js";
+import { logger } from "../../logging/index.js";
 import { FrozenTrial } from "../../trial/frozen.js";
 import { isFinished, type StudyDirection, TrialState } from "../../trial/state.js";
 import {
@@ -30,12 +31,14 @@ import {
   heartbeatSettings,
   timerHeartbeat,
 } from "../heartbeat.js";
+import { settleWrites } from "../pending-writes.js";
 import type { FrozenStudy, Storage, StoredParam, TrialTemplate, TrialUpdate } from "../storage.js";
 import type { RdbDriver, Row, SqlValue, Tx } from "./driver.js";
 import {
   checkIndexedString,
   decodeDirection,
   decodeJson,
+  decodeObjectiveValue,
   decodeState,
   decodeValue,
   encodeDirection,
@@ -45,6 +48,7 @@ import {
   formatLocalDatetime,
   parseLocalDatetime,
 } from "./encoding.js";
+import { completionTime } from "../completion-clock.js";
 import { HeartbeatThread } from "./heartbeat-thread.js";
 import {
   createSchemaStatements,
@@ -62,6 +66,13 @@ export interface RdbStorageOptions extends HeartbeatOptions {
    * without Optuna's tables is an error.
    */
   createTables?: boolean;
+  /**
+   * Seconds to keep retrying an operation that fails with a transient error (connection
+   * refused or lost, the server restarting, a deadlock, a serialization failure, SQLite busy)
+   * before it fails with a `StorageError`. Default 60; 0 turns retries off. Each retry is
+   * logged.
+   */
+  retryTimeout?: number;
 }
 
 /** A trial as read from its rows, before it becomes a `FrozenTrial`. */
@@ -130,6 +141,8 @@ export class RdbStorage implements Storage {
   private readonly studies = new Map<number, StudyCache>();
   private readonly finishedById = new Map<number, FrozenTrial>();
   private readonly distributionByJson = new Map<string, Distribution>();
+  /** Stored fields that could not be decoded and were reported (trial id, field). */
+  private readonly undecodable = new Set<string>();
   private revisionInUse = HEAD_REVISION;
   private closed = false;
   private heartbeatThread: HeartbeatThread | null | undefined;
@@ -275,6 +288,26 @@ export class RdbStorage implements Storage {
     return distribution;
   }
 
+  /**
+   * Decodes one stored field of a trial. A row that cannot be decoded (a distribution or value
+   * no version of Optuna or skipjack writes) is left out of the trial with one warning, so
+   * that one odd row never makes the whole study unreadable.
+   */
+  private decodeField(part: TrialParts, field: string, decode: () => void): void {
+    try {
+      decode();
+    } catch (error) {
+      const key = `${part.trialId} ${field}`;
+      if (this.undecodable.has(key)) return;
+      this.undecodable.add(key);
+      const why = error instanceof Error ? error.message : String(error);
+      logger.warn(
+        `The stored ${field} of trial ${part.number} (trial_id ${part.trialId}) cannot be ` +
+          `read and is left out: ${why}`,
+      );
+    }
+  }
+
   // ---------------------------------------------------------------- studies
 
   private async studyExists(tx: Tx, studyId: number, lock = false): Promise<void> {
@@ -364,14 +397,16 @@ export class RdbStorage implements Storage {
     this.ensureOpen();
     checkIndexedString("An attribute key", key);
     const json = encodeJson(value);
-    await this.driver.write(async (tx) => {
-      await this.studyExists(tx, studyId);
-      await tx.run(this.upsert(table, ["study_id", '"key"', "value_json"], ["study_id", '"key"']), [
-        studyId,
-        key,
-        json,
-      ]);
-    });
+    await this.driver.write(
+      async (tx) => {
+        await this.studyExists(tx, studyId);
+        await tx.run(
+          this.upsert(table, ["study_id", '"key"', "value_json"], ["study_id", '"key"']),
+          [studyId, key, json],
+        );
+      },
+      { rerunnable: true },
+    );
   }
 
   setStudyUserAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
@@ -589,14 +624,21 @@ export class RdbStorage implements Storage {
       "param_id",
       (part, row) => {
         const name = String(row["param_name"]);
-        const distribution = this.distribution(row["distribution_json"]);
-        part.distributions[name] = distribution;
-        part.params[name] = distribution.toExternalRepr(num(row["param_value"]));
+        this.decodeField(part, `parameter ${JSON.stringify(name)}`, () => {
+          const distribution = this.distribution(row["distribution_json"]);
+          const value = distribution.toExternalRepr(num(row["param_value"]));
+          part.distributions[name] = distribution;
+          part.params[name] = value;
+        });
       },
     );
     await children("v.objective, v.value, v.value_type", "trial_values", "v", "", (part, row) => {
       part.values ??= [];
-      part.values[num(row["objective"])] = decodeValue(row["value"], row["value_type"]);
+      const objective = num(row["objective"]);
+      part.values[objective] = Number.NaN; // what is left when the value cannot be read
+      this.decodeField(part, `value of objective ${objective}`, () => {
+        part.values![objective] = decodeObjectiveValue(row["value"], row["value_type"]);
+      });
     });
     await children(
       "iv.step, iv.intermediate_value, iv.intermediate_value_type",
@@ -604,10 +646,13 @@ export class RdbStorage implements Storage {
       "iv",
       "",
       (part, row) => {
-        part.intermediate.push([
-          num(row["step"]),
-          decodeValue(row["intermediate_value"], row["intermediate_value_type"]),
-        ]);
+        const step = num(row["step"]);
+        this.decodeField(part, `intermediate value at step ${step}`, () => {
+          part.intermediate.push([
+            step,
+            decodeValue(row["intermediate_value"], row["intermediate_value_type"]),
+          ]);
+        });
       },
     );
     await children(
@@ -616,7 +661,10 @@ export class RdbStorage implements Storage {
       "ua",
       "trial_user_attribute_id",
       (part, row) => {
-        part.userAttrs[String(row["key"])] = decodeJson(row["value_json"]);
+        const key = String(row["key"]);
+        this.decodeField(part, `user attribute ${JSON.stringify(key)}`, () => {
+          part.userAttrs[key] = decodeJson(row["value_json"]);
+        });
       },
     );
     await children(
@@ -625,7 +673,10 @@ export class RdbStorage implements Storage {
       "sa",
       "trial_system_attribute_id",
       (part, row) => {
-        part.systemAttrs[String(row["key"])] = decodeJson(row["value_json"]);
+        const key = String(row["key"]);
+        this.decodeField(part, `system attribute ${JSON.stringify(key)}`, () => {
+          part.systemAttrs[key] = decodeJson(row["value_json"]);
+        });
       },
     );
     return { parts: [...parts.values()], cached };
@@ -976,6 +1027,9 @@ export class RdbStorage implements Storage {
       await this.writeIntermediate(tx, trialId, intermediate, false);
       await this.writeAttrs(tx, "trial_user_attributes", trialId, userAttrs, false);
       await this.writeAttrs(tx, "trial_system_attributes", trialId, systemAttrs, false);
+      // The first heartbeat is committed with the trial: a worker killed right after creating
+      // it leaves a trial that other workers find stale.
+      if (this.beatsAtStart(template.heartbeat, state)) await tx.run(this.heartbeatSql, [trialId]);
       return { trialId, number, learned };
     });
     this.learn(studyId, learned);
@@ -1002,7 +1056,10 @@ export class RdbStorage implements Storage {
     return trial;
   }
 
-  async popWaitingTrial(studyId: number): Promise<FrozenTrial | null> {
+  async popWaitingTrial(
+    studyId: number,
+    options: { heartbeat?: boolean } = {},
+  ): Promise<FrozenTrial | null> {
     this.ensureOpen();
     // Trials this process saw finished never wait again: look only above the oldest trial
     // that may still wait, first without a lock.
@@ -1029,6 +1086,9 @@ export class RdbStorage implements Storage {
           [this.datetime(this.now()), trialId],
         );
         if (changed !== 1) return undefined;
+        if (this.beatsAtStart(options.heartbeat, TrialState.RUNNING)) {
+          await tx.run(this.heartbeatSql, [trialId]);
+        }
         const { parts } = await this.loadTrials(tx, "t.trial_id = ?", [trialId]);
         return this.freeze(parts[0]!);
       });
@@ -1048,62 +1108,73 @@ export class RdbStorage implements Storage {
         `Trial ${finished.number} is already ${finished.state} and cannot be changed.`,
       );
     }
-    const { studyId, learned, final } = await this.driver.write(async (tx) => {
-      const rows = await tx.all(
-        `SELECT study_id, number, state FROM trials WHERE trial_id = ?${this.forUpdate}`,
-        [trialId],
-      );
-      if (rows.length === 0) throw new NotFoundError(`No trial with id ${trialId} exists.`);
-      const studyId = num(rows[0]!["study_id"]);
-      const state = decodeState(rows[0]!["state"]);
-      if (isFinished(state)) {
-        throw new UpdateFinishedTrialError(
-          `Trial ${num(rows[0]!["number"])} is already ${state} and cannot be changed.`,
+    let runs = 0;
+    const { studyId, learned, final } = await this.driver.write(
+      async (tx) => {
+        runs++;
+        const rows = await tx.all(
+          `SELECT study_id, number, state FROM trials WHERE trial_id = ?${this.forUpdate}`,
+          [trialId],
         );
-      }
-      let learned = new Map<string, Distribution>();
-      if (update.params !== undefined) {
-        learned = await this.checkDistributions(tx, studyId, update.params, false);
-        await this.writeParams(tx, trialId, update.params, true);
-      }
-      if (update.intermediateValues !== undefined) {
-        await this.writeIntermediate(tx, trialId, update.intermediateValues, true);
-      }
-      if (update.userAttrs !== undefined) {
-        await this.writeAttrs(tx, "trial_user_attributes", trialId, update.userAttrs, true);
-      }
-      if (update.systemAttrs !== undefined) {
-        await this.writeAttrs(tx, "trial_system_attributes", trialId, update.systemAttrs, true);
-      }
-      if (update.values !== undefined) {
-        await tx.run("DELETE FROM trial_values WHERE trial_id = ?", [trialId]);
-        if (update.values !== null) await this.writeValues(tx, trialId, update.values);
-      }
-      if (update.state !== undefined && update.state !== state) {
-        const stamp = this.datetime(now);
-        if (update.state === TrialState.RUNNING) {
-          await tx.run(
-            "UPDATE trials SET state = ?, datetime_start = COALESCE(datetime_start, ?) WHERE trial_id = ?",
-            [update.state, stamp, trialId],
-          );
-        } else if (isFinished(update.state)) {
-          await tx.run("UPDATE trials SET state = ?, datetime_complete = ? WHERE trial_id = ?", [
-            update.state,
-            stamp,
-            trialId,
-          ]);
-        } else {
-          await tx.run("UPDATE trials SET state = ? WHERE trial_id = ?", [update.state, trialId]);
+        if (rows.length === 0) throw new NotFoundError(`No trial with id ${trialId} exists.`);
+        const studyId = num(rows[0]!["study_id"]);
+        const state = decodeState(rows[0]!["state"]);
+        if (runs > 1 && isFinished(state) && state === update.state) {
+          // Run again after a COMMIT whose answer was lost: the first run finished the trial.
+          const final = (await this.loadTrials(tx, "t.trial_id = ?", [trialId])).parts[0];
+          return { studyId, learned: new Map<string, Distribution>(), final };
         }
-      }
-      // A trial that finishes is read back in the same transaction and cached: it never
-      // changes again, and its worker reads it next.
-      const final =
-        update.state !== undefined && isFinished(update.state) && update.state !== state
-          ? (await this.loadTrials(tx, "t.trial_id = ?", [trialId])).parts[0]
-          : undefined;
-      return { studyId, learned, final };
-    });
+        if (isFinished(state)) {
+          throw new UpdateFinishedTrialError(
+            `Trial ${num(rows[0]!["number"])} is already ${state} and cannot be changed.`,
+          );
+        }
+        let learned = new Map<string, Distribution>();
+        if (update.params !== undefined) {
+          learned = await this.checkDistributions(tx, studyId, update.params, false);
+          await this.writeParams(tx, trialId, update.params, true);
+        }
+        if (update.intermediateValues !== undefined) {
+          await this.writeIntermediate(tx, trialId, update.intermediateValues, true);
+        }
+        if (update.userAttrs !== undefined) {
+          await this.writeAttrs(tx, "trial_user_attributes", trialId, update.userAttrs, true);
+        }
+        if (update.systemAttrs !== undefined) {
+          await this.writeAttrs(tx, "trial_system_attributes", trialId, update.systemAttrs, true);
+        }
+        if (update.values !== undefined) {
+          await tx.run("DELETE FROM trial_values WHERE trial_id = ?", [trialId]);
+          if (update.values !== null) await this.writeValues(tx, trialId, update.values);
+        }
+        if (update.state !== undefined && update.state !== state) {
+          const stamp = this.datetime(now);
+          if (update.state === TrialState.RUNNING) {
+            await tx.run(
+              "UPDATE trials SET state = ?, datetime_start = COALESCE(datetime_start, ?) WHERE trial_id = ?",
+              [update.state, stamp, trialId],
+            );
+          } else if (isFinished(update.state)) {
+            await tx.run("UPDATE trials SET state = ?, datetime_complete = ? WHERE trial_id = ?", [
+              update.state,
+              this.datetime(this.storedDate(completionTime())),
+              trialId,
+            ]);
+          } else {
+            await tx.run("UPDATE trials SET state = ? WHERE trial_id = ?", [update.state, trialId]);
+          }
+        }
+        // A trial that finishes is read back in the same transaction and cached: it never
+        // changes again, and its worker reads it next.
+        const final =
+          update.state !== undefined && isFinished(update.state) && update.state !== state
+            ? (await this.loadTrials(tx, "t.trial_id = ?", [trialId])).parts[0]
+            : undefined;
+        return { studyId, learned, final };
+      },
+      // Every other change is an upsert (values are replaced whole): running it again is safe.
+      { rerunnable: true },
+    );
     this.learn(studyId, learned);
     if (final !== undefined) this.freeze(final);
   }
@@ -1116,6 +1187,11 @@ export class RdbStorage implements Storage {
 
   getFailedTrialCallback(): FailedTrialCallback | null {
     return this.heartbeat.failedTrialCallback;
+  }
+
+  /** Whether a trial created (or popped) in `state` gets its first heartbeat at once. */
+  private beatsAtStart(requested: boolean | undefined, state: TrialState): boolean {
+    return requested === true && this.heartbeat.interval !== null && state === TrialState.RUNNING;
   }
 
   /** The database's current time, as the heartbeat column keeps it. */
@@ -1138,7 +1214,7 @@ export class RdbStorage implements Storage {
   async recordHeartbeat(trialId: number): Promise<void> {
     this.ensureOpen();
     const sql = this.heartbeatSql;
-    await this.driver.write((tx) => tx.run(sql, [trialId]));
+    await this.driver.write((tx) => tx.run(sql, [trialId]), { rerunnable: true });
   }
 
   /**
@@ -1155,7 +1231,13 @@ export class RdbStorage implements Storage {
       this.heartbeatThread =
         spec === null
           ? null
-          : new HeartbeatThread(spec.target, spec.sql, interval, spec.describeError);
+          : new HeartbeatThread(
+              spec.target,
+              spec.sql,
+              interval,
+              this.heartbeat.gracePeriod ?? 2 * interval,
+              spec.describeError,
+            );
     }
     if (this.heartbeatThread === null) return timerHeartbeat(this, trialId, interval);
     return this.heartbeatThread.start(trialId);
@@ -1193,6 +1275,7 @@ export class RdbStorage implements Storage {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    await settleWrites(this); // what live trials were told and not written yet
     this.closed = true;
     await this.heartbeatThread?.close();
     await this.driver.close();

@@ -7,10 +7,11 @@ import { realpathSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve as resolvePath } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
-import { InvalidArgumentError, StorageError } from "../../errors/index.js";
+import { InvalidArgumentError, SkipjackError, StorageError } from "../../errors/index.js";
 import type { RdbDriver, Row, Tx } from "../rdb/driver.js";
 import { importDriver } from "../rdb/optional.js";
 import { RdbStorage, type RdbStorageOptions, storageFailure } from "../rdb/rdb-storage.js";
+import { Retry, retryTimeoutOption } from "../rdb/transient.js";
 
 /** Options of `SqliteStorage.open`. */
 export interface SqliteStorageOptions extends RdbStorageOptions {
@@ -72,6 +73,28 @@ function fileKey(path: string): string {
 
 const MAX_CACHED_STATEMENTS = 1000;
 
+/** What to do about a SQLite error, by its code; null when the message says enough. */
+export function sqliteAdvice(code: unknown): string | null {
+  if (typeof code !== "string") return null;
+  if (code === "SQLITE_NOTADB") {
+    return "The file is not a SQLite database (another kind of file, or encrypted): pass the path of a study database, or a new file name to create one.";
+  }
+  if (code.startsWith("SQLITE_CORRUPT")) {
+    return "The database file is damaged: restore it from a backup, or recover what it holds with `sqlite3 FILE .recover | sqlite3 NEW_FILE`.";
+  }
+  if (code.startsWith("SQLITE_CANTOPEN")) {
+    return "Check that the folder exists and is writable.";
+  }
+  if (code.startsWith("SQLITE_READONLY") || code.startsWith("SQLITE_PERM")) {
+    return "Check that the file and its folder are writable by this user (SQLite writes -wal and -shm files beside it).";
+  }
+  if (code === "SQLITE_FULL") return "The disk is full: free some space.";
+  if (code.startsWith("SQLITE_IOERR")) {
+    return "The disk or file system failed to read or write: check the disk and free space.";
+  }
+  return null;
+}
+
 class SqliteDriver implements RdbDriver {
   readonly dialect = "sqlite" as const;
   private readonly db: BetterSqlite3.Database;
@@ -85,6 +108,8 @@ class SqliteDriver implements RdbDriver {
     readonly description: string,
     private readonly busyTimeout: number,
     private readonly path: string,
+    /** Seconds to retry a database that stays locked past the busy timeout. */
+    private readonly retryTimeout: number,
   ) {
     this.db = connection.db;
     this.statements = connection.statements;
@@ -114,18 +139,25 @@ class SqliteDriver implements RdbDriver {
 
   private transaction<T>(begin: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
-      try {
-        this.db.exec(begin);
-      } catch (error) {
-        throw this.failure(error);
-      }
-      try {
-        const result = await fn(this.tx);
-        this.db.exec("COMMIT");
-        return result;
-      } catch (error) {
-        if (this.db.inTransaction) this.db.exec("ROLLBACK");
-        throw this.failure(error);
+      // The busy timeout waits for the lock; past it, a locked database is retried like a
+      // server's transient error (a rolled-back transaction runs again from the start).
+      const retry = new Retry(this.retryTimeout, this.description);
+      for (;;) {
+        try {
+          this.db.exec(begin);
+          try {
+            const result = await fn(this.tx);
+            this.db.exec("COMMIT");
+            retry.succeeded();
+            return result;
+          } catch (error) {
+            if (this.db.inTransaction) this.db.exec("ROLLBACK");
+            throw error;
+          }
+        } catch (error) {
+          if (await retry.wait(error)) continue;
+          throw this.failure(error);
+        }
       }
     });
   }
@@ -138,6 +170,11 @@ class SqliteDriver implements RdbDriver {
           `${this.busyTimeout} ms; raise busyTimeout or use fewer writers.`,
         { cause: error },
       );
+    }
+    const advice = sqliteAdvice(code);
+    if (advice !== null && !(error instanceof SkipjackError)) {
+      const message = error instanceof Error ? error.message : String(error);
+      return new StorageError(`${this.description}: ${message}. ${advice}`, { cause: error });
     }
     return storageFailure(this.description, error);
   }
@@ -214,6 +251,7 @@ export class SqliteStorage extends RdbStorage {
   static async open(pathOrUrl: string, options: SqliteStorageOptions = {}): Promise<SqliteStorage> {
     const path = sqlitePathFromUrl(pathOrUrl);
     const busyTimeout = options.busyTimeout ?? 60_000;
+    const retryTimeout = retryTimeoutOption(options.retryTimeout);
     if (!(Number.isInteger(busyTimeout) && busyTimeout >= 0)) {
       throw new InvalidArgumentError(
         `busyTimeout must be a whole number of milliseconds >= 0, got ${busyTimeout}.`,
@@ -234,9 +272,14 @@ export class SqliteStorage extends RdbStorage {
         if (!memory) db.pragma("journal_mode = WAL");
         db.pragma(`synchronous = ${options.synchronous ?? "NORMAL"}`);
       } catch (error) {
+        const code = (error as { code?: unknown })?.code;
+        const advice =
+          sqliteAdvice(code) ??
+          (code === undefined || code === "SQLITE_ERROR"
+            ? "Check that the folder exists and is writable."
+            : "");
         throw new StorageError(
-          `Could not open the SQLite database ${description}: ${error instanceof Error ? error.message : String(error)}. ` +
-            "Check that the folder exists and is writable.",
+          `Could not open the SQLite database ${description}: ${error instanceof Error ? error.message : String(error)}.${advice === "" ? "" : ` ${advice}`}`,
           { cause: error },
         );
       }
@@ -252,7 +295,7 @@ export class SqliteStorage extends RdbStorage {
     }
     connection.users++;
     const storage = new SqliteStorage(
-      new SqliteDriver(connection, key, description, busyTimeout, path),
+      new SqliteDriver(connection, key, description, busyTimeout, path, retryTimeout),
       path,
       options,
     );
