@@ -133,16 +133,27 @@ describe("CategoricalDistribution validation", () => {
     expectInvalid(() => new CategoricalDistribution([]), /one or more/);
   });
 
-  it("rejects duplicate choices and names the duplicate", () => {
-    expectInvalid(() => new CategoricalDistribution(["a", "b", "a"]), /"a" appears more than once/);
-    expectInvalid(() => new CategoricalDistribution([1, 2, 1]), /1 appears more than once/);
-    expectInvalid(() => new CategoricalDistribution([null, null]), /unique/);
-    expectInvalid(() => new CategoricalDistribution([true, false, true]), /unique/);
+  it("accepts duplicates and non-finite numbers as Optuna does; a value maps to its first equal choice", () => {
+    const dup = new CategoricalDistribution(["a", "b", "a"]);
+    expect(dup.choices).toEqual(["a", "b", "a"]);
+    expect(dup.toInternalRepr("a")).toBe(0);
+    expect(dup.toExternalRepr(2)).toBe("a");
+    expect(new CategoricalDistribution([null, null]).toInternalRepr(null)).toBe(0);
+    const odd = new CategoricalDistribution([1, Number.NaN, Number.POSITIVE_INFINITY, Number.NaN]);
+    expect(odd.toInternalRepr(Number.NaN)).toBe(1);
+    expect(odd.toInternalRepr(Number.POSITIVE_INFINITY)).toBe(2);
+    expect(distributionToJson(odd)).toBe(
+      '{"name": "CategoricalDistribution", "attributes": {"choices": [1, NaN, Infinity, NaN]}}',
+    );
+    const back = jsonToDistribution(distributionToJson(odd));
+    expect(back.kind === "categorical" && back.choices).toEqual(odd.choices);
+    expect(distributionsEqual(odd, back)).toBe(true);
+    expect(
+      distributionsEqual(odd, new CategoricalDistribution([1, Number.NaN, 2, Number.NaN])),
+    ).toBe(false);
   });
 
-  it("rejects non-finite numbers and non-JSON values", () => {
-    expectInvalid(() => new CategoricalDistribution([1, Number.NaN]), /finite/);
-    expectInvalid(() => new CategoricalDistribution([Number.POSITIVE_INFINITY]), /finite/);
+  it("rejects non-JSON values", () => {
     expectInvalid(
       () => new CategoricalDistribution([{} as unknown as CategoricalChoice]),
       /strings, numbers, booleans or null/,

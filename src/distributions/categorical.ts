@@ -7,6 +7,11 @@ function describe(choice: CategoricalChoice): string {
   return typeof choice === "string" ? JSON.stringify(choice) : String(choice);
 }
 
+/** Whether two choices are equal, NaN equal to NaN (Optuna's `_categorical_choice_equal`). */
+export function choicesEqual(a: unknown, b: unknown): boolean {
+  return a === b || (Number.isNaN(a) && Number.isNaN(b));
+}
+
 /** One of a fixed list of choices (Optuna's CategoricalDistribution). */
 export class CategoricalDistribution<T extends CategoricalChoice = CategoricalChoice> {
   readonly kind = "categorical" as const;
@@ -18,7 +23,8 @@ export class CategoricalDistribution<T extends CategoricalChoice = CategoricalCh
         "CategoricalDistribution: choices must contain one or more elements.",
       );
     }
-    const seen = new Set<CategoricalChoice>();
+    // As Optuna: duplicates and non-finite numbers are allowed (a value picks its first
+    // equal choice, NaN equal to NaN); only the types are checked.
     for (const choice of choices) {
       const type = typeof choice;
       if (choice !== null && type !== "string" && type !== "number" && type !== "boolean") {
@@ -27,25 +33,13 @@ export class CategoricalDistribution<T extends CategoricalChoice = CategoricalCh
             "strings, numbers, booleans or null (encode other values as strings).",
         );
       }
-      if (type === "number" && !Number.isFinite(choice)) {
-        throw new InvalidDistributionError(
-          `CategoricalDistribution: choice ${String(choice)} is not a finite number.`,
-        );
-      }
-      if (seen.has(choice)) {
-        throw new InvalidDistributionError(
-          `CategoricalDistribution: choice ${describe(choice)} appears more than once; ` +
-            "each choice must be unique.",
-        );
-      }
-      seen.add(choice);
     }
     this.choices = Object.freeze([...choices]);
     Object.freeze(this);
   }
 
   toInternalRepr(value: unknown): number {
-    const index = this.choices.indexOf(value as T);
+    const index = this.choices.findIndex((choice) => choicesEqual(choice, value));
     if (index < 0) {
       throw new InvalidArgumentError(
         `${String(value)} is not one of the choices [${this.choices.map(describe).join(", ")}].`,

@@ -1,4 +1,5 @@
 import { IncompatibleDistributionError } from "../errors/index.js";
+import { choicesEqual } from "./categorical.js";
 import type { Distribution, ParamValue } from "./types.js";
 
 /** A short human form, e.g. `float[0.001, 0.1] log` or `categorical[a, b]`. */
@@ -16,7 +17,10 @@ export function describeDistribution(d: Distribution): string {
 export function distributionsEqual(a: Distribution, b: Distribution): boolean {
   if (a.kind !== b.kind) return false;
   if (a.kind === "categorical" && b.kind === "categorical") {
-    return a.choices.length === b.choices.length && a.choices.every((c, i) => c === b.choices[i]);
+    return (
+      a.choices.length === b.choices.length &&
+      a.choices.every((c, i) => choicesEqual(c, b.choices[i]))
+    );
   }
   if (a.kind === "categorical" || b.kind === "categorical") return false;
   return a.low === b.low && a.high === b.high && a.log === b.log && a.step === b.step;

@@ -33,7 +33,19 @@ export function paretoFront(
   );
 }
 
-/** The best COMPLETE trial of a single-objective study, or null when none completed. */
+/** Whether `a` completed before `b` (by completion time, then number). */
+function completedBefore(a: FrozenTrial, b: FrozenTrial): boolean {
+  const ta = a.datetimeComplete?.getTime() ?? Number.POSITIVE_INFINITY;
+  const tb = b.datetimeComplete?.getTime() ?? Number.POSITIVE_INFINITY;
+  return ta < tb || (ta === tb && a.number < b.number);
+}
+
+/**
+ * The best COMPLETE trial of a single-objective study, or null when none completed. On a tie,
+ * the first trial to complete (Optuna 3.1's answer with its in-memory and SQLite storages;
+ * storages stamp completions in order). A NaN value, which only Optuna's `add_trial` writes,
+ * is never best (Optuna keeps a NaN trial as best if it came first).
+ */
 export function bestOf(
   trials: readonly FrozenTrial[],
   direction: StudyDirection,
@@ -42,9 +54,14 @@ export function bestOf(
   for (const t of trials) {
     if (t.state !== "COMPLETE" || t.values === null) continue;
     const v = t.values[0]!;
-    if (best === null || (direction === "minimize" ? v < best.values![0]! : v > best.values![0]!)) {
+    if (Number.isNaN(v)) continue;
+    if (best === null) {
       best = t;
+      continue;
     }
+    const b = best.values![0]!;
+    const better = direction === "minimize" ? v < b : v > b;
+    if (better || (v === b && completedBefore(t, best))) best = t;
   }
   return best;
 }

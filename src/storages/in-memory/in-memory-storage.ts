@@ -8,6 +8,7 @@ import {
 import type { JsonValue } from "../../json/python.js";
 import { FrozenTrial } from "../../trial/frozen.js";
 import { isFinished, type StudyDirection, TrialState } from "../../trial/state.js";
+import { completionTime } from "../completion-clock.js";
 import {
   type FailedTrialCallback,
   type HeartbeatOptions,
@@ -218,7 +219,7 @@ export class InMemoryStorage implements Storage {
         template.datetimeComplete !== undefined
           ? template.datetimeComplete
           : isFinished(state)
-            ? new Date()
+            ? completionTime()
             : null,
       params: new Map(Object.entries(params)),
       userAttrs: structuredClone({ ...template.userAttrs }),
@@ -284,7 +285,7 @@ export class InMemoryStorage implements Storage {
         record.datetimeStart = new Date();
       }
       record.state = update.state;
-      if (isFinished(update.state)) record.datetimeComplete = new Date();
+      if (isFinished(update.state)) record.datetimeComplete = completionTime();
     }
     this.touched(record);
   }

@@ -52,6 +52,16 @@ export function decodeValue(value: unknown, type: unknown): number {
   }
 }
 
+/**
+ * Reads back an objective value. Optuna's `add_trial` accepts a COMPLETE trial whose value is
+ * NaN and stores it as FINITE: SQLite keeps a NaN REAL as NULL (PostgreSQL keeps NaN), so a
+ * FINITE NULL is that NaN.
+ */
+export function decodeObjectiveValue(value: unknown, type: unknown): number {
+  if (type === "FINITE" && value === null) return Number.NaN;
+  return decodeValue(value, type);
+}
+
 /** skipjack's direction → Optuna's `StudyDirection` name. */
 export function encodeDirection(direction: StudyDirection): string {
   return direction === "maximize" ? "MAXIMIZE" : "MINIMIZE";

@@ -23,6 +23,7 @@ import type { JsonValue } from "../../json/python.js";
 import { logger } from "../../logging/index.js";
 import { FrozenTrial } from "../../trial/frozen.js";
 import { isFinished, type StudyDirection, TrialState } from "../../trial/state.js";
+import { completionTime } from "../completion-clock.js";
 import {
   type FailedTrialCallback,
   type Heartbeat,
@@ -48,7 +49,6 @@ import {
   formatLocalDatetime,
   parseLocalDatetime,
 } from "./encoding.js";
-import { completionTime } from "../completion-clock.js";
 import { HeartbeatThread } from "./heartbeat-thread.js";
 import {
   createSchemaStatements,
@@ -1006,7 +1006,7 @@ export class RdbStorage implements Storage {
       template.datetimeComplete !== undefined
         ? template.datetimeComplete
         : isFinished(state)
-          ? now
+          ? completionTime()
           : null,
     );
     const { trialId, number, learned } = await this.driver.write(async (tx) => {
