@@ -1,9 +1,9 @@
-import { InvalidArgumentError, TrialPruned } from "../errors/index.js";
+import { InvalidArgumentError, TrialPruned, UpdateFinishedTrialError } from "../errors/index.js";
 import { getVerbosity, logger, Verbosity } from "../logging/index.js";
-import { failStaleTrials, startHeartbeat } from "../storages/heartbeat.js";
+import { failStaleTrials, type Heartbeat, startHeartbeat } from "../storages/heartbeat.js";
 import type { FrozenTrial } from "../trial/frozen.js";
 import type { LiveTrial } from "../trial/live-trial.js";
-import { TrialState } from "../trial/state.js";
+import { isFinished, TrialState } from "../trial/state.js";
 import type { Trial } from "../trial/trial.js";
 import { bestOf } from "./best.js";
 import { ProgressBar, type ProgressStream } from "./progress.js";
@@ -126,18 +126,46 @@ export async function optimize(
   const runOne = async (): Promise<void> => {
     // Heartbeats (storages with heartbeatInterval): fail trials of dead workers first.
     await failStaleTrials(study);
-    const trial = await study.startTrial();
+    // The first heartbeat is stored with the trial and the thread beats from its creation on,
+    // before sampling, so a worker killed at any point leaves a trial others find stale.
+    let heartbeat: Heartbeat | null = null;
+    const trial = await study
+      .startTrial(undefined, {
+        heartbeat: true,
+        onCreated: (trialId) => {
+          heartbeat = startHeartbeat(study.storage, trialId);
+        },
+      })
+      .catch(async (error: unknown) => {
+        await (heartbeat as Heartbeat | null)?.stop();
+        throw error;
+      });
     if (trial === null) {
       study.stop();
       return;
     }
     mine.add(trial);
-    const heartbeat = startHeartbeat(study.storage, trial.trialId);
+    const beating = (heartbeat as Heartbeat | null) ?? startHeartbeat(study.storage, trial.trialId);
+    // Heartbeats that cannot be recorded past the grace period: others fail the trial as stale
+    // and retry it, so this worker stops it (trial.signal) and writes nothing more to it.
+    beating.onLost?.((reason) => {
+      logger.warn(
+        `Trial ${trial.number} is given up: ${reason}. Its objective is aborted (trial.signal) ` +
+          "and its result will not be stored; other workers mark it FAIL.",
+      );
+      trial.abandon(reason);
+    });
     try {
-      const frozen = await runTrial(study, trial, objective, options, (error) => {
-        fatal ??= { error };
-        study.stop();
-      }).finally(() => heartbeat.stop());
+      let frozen: FrozenTrial | null;
+      try {
+        frozen = await runTrial(study, trial, objective, options, (error) => {
+          fatal ??= { error };
+          study.stop();
+        }).finally(() => beating.stop());
+      } catch (error) {
+        if (await finishedElsewhere(study, trial, error)) return;
+        throw error;
+      }
       if (frozen === null) return;
       const best =
         study.directions.length === 1 && (bar !== null || getVerbosity() <= Verbosity.INFO)
@@ -179,6 +207,21 @@ export async function optimize(
     bar?.stop();
   }
   if (fatal !== null) throw (fatal as { error: unknown }).error;
+}
+
+/**
+ * Whether `error` says that the trial was finished by someone else (another worker failed it
+ * as stale after missed heartbeats): then it is logged as lost and the study goes on.
+ */
+async function finishedElsewhere(study: Study, trial: LiveTrial, error: unknown): Promise<boolean> {
+  if (!(error instanceof UpdateFinishedTrialError)) return false;
+  const stored = await study.storage.getTrial(trial.trialId).catch(() => null);
+  if (stored === null || !isFinished(stored.state)) return false;
+  logger.warn(
+    `Trial ${trial.number} was marked ${stored.state} by another worker (its heartbeats were ` +
+      "missed); its result is dropped and the study goes on.",
+  );
+  return true;
 }
 
 /**

@@ -30,6 +30,14 @@ export interface EnqueueOptions {
   skipIfExists?: boolean;
 }
 
+/** @internal How `optimize` starts a trial (see `Study.startTrial`). */
+export interface StartTrialOptions {
+  /** Record the trial's first heartbeat with it (the storage's heartbeats on). */
+  heartbeat?: boolean;
+  /** Called as soon as the trial exists, before sampling (optimize starts its heartbeat). */
+  onCreated?: (trialId: number) => void;
+}
+
 /**
  * A study: an optimization task made of trials, stored in a `Storage`.
  * Create one with `createStudy` or `loadStudy`.
@@ -97,8 +105,12 @@ export class Study implements TrialHost {
    * `fixedDistributions`, those parameters are sampled at once (Optuna's `ask(fixed_distributions)`).
    * Returns null when the sampler has nothing left to try (e.g. an exhausted grid).
    */
-  async startTrial(fixedDistributions?: SearchSpace): Promise<LiveTrial | null> {
-    let frozen = await this.storage.popWaitingTrial(this.studyId);
+  async startTrial(
+    fixedDistributions?: SearchSpace,
+    options: StartTrialOptions = {},
+  ): Promise<LiveTrial | null> {
+    const heartbeat = options.heartbeat === true ? { heartbeat: true } : {};
+    let frozen = await this.storage.popWaitingTrial(this.studyId, heartbeat);
     if (frozen === null) {
       const reservation = this.sampler.reserveTrial
         ? await this.sampler.reserveTrial(this)
@@ -106,8 +118,10 @@ export class Study implements TrialHost {
       if (reservation === null) return null;
       frozen = await this.storage.createNewTrial(this.studyId, {
         systemAttrs: reservation?.systemAttrs ?? {},
+        ...heartbeat,
       });
     }
+    options.onCreated?.(frozen.trialId);
     if (this.sampler.beforeTrial !== undefined) {
       await this.sampler.beforeTrial(this, frozen);
       frozen = await this.storage.getTrial(frozen.trialId);

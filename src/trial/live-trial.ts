@@ -298,6 +298,19 @@ export class LiveTrial extends SuggestingTrial implements Trial {
     return true;
   }
 
+  /**
+   * Gives the trial up without writing to it again: its heartbeats could not be recorded for
+   * longer than the grace period, so other workers fail it as stale (and retry it). Aborts
+   * `signal` with `reason`; pending writes are dropped and later calls throw.
+   */
+  abandon(reason: string): void {
+    if (this.finishedState !== null) return;
+    this.finishedState = "FAIL";
+    this.takePending();
+    this.abort ??= new AbortController();
+    this.abort.abort(new Error(`Trial ${this.number} was given up: ${reason}.`));
+  }
+
   /** Suggests a parameter from a distribution object (as `ask(fixedDistributions)` needs). */
   suggestDistribution(name: string, distribution: Distribution): unknown {
     return this.suggest(name, distribution);

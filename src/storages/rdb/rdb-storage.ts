@@ -20,10 +20,8 @@ import {
   UpdateFinishedTrialError,
 } from "../../errors/index.js";
 import type { JsonValue } from "../../json/python.js";
-import { logger } from "../../logging/index.js";
 import { FrozenTrial } from "../../trial/frozen.js";
 import { isFinished, type StudyDirection, TrialState } from "../../trial/state.js";
-import { completionTime } from "../completion-clock.js";
 import {
   type FailedTrialCallback,
   type Heartbeat,
@@ -32,14 +30,12 @@ import {
   heartbeatSettings,
   timerHeartbeat,
 } from "../heartbeat.js";
-import { settleWrites } from "../pending-writes.js";
 import type { FrozenStudy, Storage, StoredParam, TrialTemplate, TrialUpdate } from "../storage.js";
 import type { RdbDriver, Row, SqlValue, Tx } from "./driver.js";
 import {
   checkIndexedString,
   decodeDirection,
   decodeJson,
-  decodeObjectiveValue,
   decodeState,
   decodeValue,
   encodeDirection,
@@ -141,8 +137,6 @@ export class RdbStorage implements Storage {
   private readonly studies = new Map<number, StudyCache>();
   private readonly finishedById = new Map<number, FrozenTrial>();
   private readonly distributionByJson = new Map<string, Distribution>();
-  /** Stored fields that could not be decoded and were reported (trial id, field). */
-  private readonly undecodable = new Set<string>();
   private revisionInUse = HEAD_REVISION;
   private closed = false;
   private heartbeatThread: HeartbeatThread | null | undefined;
@@ -286,26 +280,6 @@ export class RdbStorage implements Storage {
       this.distributionByJson.set(text, distribution);
     }
     return distribution;
-  }
-
-  /**
-   * Decodes one stored field of a trial. A row that cannot be decoded (a distribution or value
-   * no version of Optuna or skipjack writes) is left out of the trial with one warning, so
-   * that one odd row never makes the whole study unreadable.
-   */
-  private decodeField(part: TrialParts, field: string, decode: () => void): void {
-    try {
-      decode();
-    } catch (error) {
-      const key = `${part.trialId} ${field}`;
-      if (this.undecodable.has(key)) return;
-      this.undecodable.add(key);
-      const why = error instanceof Error ? error.message : String(error);
-      logger.warn(
-        `The stored ${field} of trial ${part.number} (trial_id ${part.trialId}) cannot be ` +
-          `read and is left out: ${why}`,
-      );
-    }
   }
 
   // ---------------------------------------------------------------- studies
@@ -624,21 +598,14 @@ export class RdbStorage implements Storage {
       "param_id",
       (part, row) => {
         const name = String(row["param_name"]);
-        this.decodeField(part, `parameter ${JSON.stringify(name)}`, () => {
-          const distribution = this.distribution(row["distribution_json"]);
-          const value = distribution.toExternalRepr(num(row["param_value"]));
-          part.distributions[name] = distribution;
-          part.params[name] = value;
-        });
+        const distribution = this.distribution(row["distribution_json"]);
+        part.distributions[name] = distribution;
+        part.params[name] = distribution.toExternalRepr(num(row["param_value"]));
       },
     );
     await children("v.objective, v.value, v.value_type", "trial_values", "v", "", (part, row) => {
       part.values ??= [];
-      const objective = num(row["objective"]);
-      part.values[objective] = Number.NaN; // what is left when the value cannot be read
-      this.decodeField(part, `value of objective ${objective}`, () => {
-        part.values![objective] = decodeObjectiveValue(row["value"], row["value_type"]);
-      });
+      part.values[num(row["objective"])] = decodeValue(row["value"], row["value_type"]);
     });
     await children(
       "iv.step, iv.intermediate_value, iv.intermediate_value_type",
@@ -646,13 +613,10 @@ export class RdbStorage implements Storage {
       "iv",
       "",
       (part, row) => {
-        const step = num(row["step"]);
-        this.decodeField(part, `intermediate value at step ${step}`, () => {
-          part.intermediate.push([
-            step,
-            decodeValue(row["intermediate_value"], row["intermediate_value_type"]),
-          ]);
-        });
+        part.intermediate.push([
+          num(row["step"]),
+          decodeValue(row["intermediate_value"], row["intermediate_value_type"]),
+        ]);
       },
     );
     await children(
@@ -661,10 +625,7 @@ export class RdbStorage implements Storage {
       "ua",
       "trial_user_attribute_id",
       (part, row) => {
-        const key = String(row["key"]);
-        this.decodeField(part, `user attribute ${JSON.stringify(key)}`, () => {
-          part.userAttrs[key] = decodeJson(row["value_json"]);
-        });
+        part.userAttrs[String(row["key"])] = decodeJson(row["value_json"]);
       },
     );
     await children(
@@ -673,10 +634,7 @@ export class RdbStorage implements Storage {
       "sa",
       "trial_system_attribute_id",
       (part, row) => {
-        const key = String(row["key"]);
-        this.decodeField(part, `system attribute ${JSON.stringify(key)}`, () => {
-          part.systemAttrs[key] = decodeJson(row["value_json"]);
-        });
+        part.systemAttrs[String(row["key"])] = decodeJson(row["value_json"]);
       },
     );
     return { parts: [...parts.values()], cached };
@@ -1006,7 +964,7 @@ export class RdbStorage implements Storage {
       template.datetimeComplete !== undefined
         ? template.datetimeComplete
         : isFinished(state)
-          ? completionTime()
+          ? now
           : null,
     );
     const { trialId, number, learned } = await this.driver.write(async (tx) => {
@@ -1157,7 +1115,7 @@ export class RdbStorage implements Storage {
           } else if (isFinished(update.state)) {
             await tx.run("UPDATE trials SET state = ?, datetime_complete = ? WHERE trial_id = ?", [
               update.state,
-              this.datetime(this.storedDate(completionTime())),
+              stamp,
               trialId,
             ]);
           } else {
@@ -1275,7 +1233,6 @@ export class RdbStorage implements Storage {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await settleWrites(this); // what live trials were told and not written yet
     this.closed = true;
     await this.heartbeatThread?.close();
     await this.driver.close();
