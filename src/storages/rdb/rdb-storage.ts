@@ -20,8 +20,10 @@ import {
   UpdateFinishedTrialError,
 } from "../../errors/index.js";
 import type { JsonValue } from "../../json/python.js";
+import { logger } from "../../logging/index.js";
 import { FrozenTrial } from "../../trial/frozen.js";
 import { isFinished, type StudyDirection, TrialState } from "../../trial/state.js";
+import { completionTime } from "../completion-clock.js";
 import {
   type FailedTrialCallback,
   type Heartbeat,
@@ -36,6 +38,7 @@ import {
   checkIndexedString,
   decodeDirection,
   decodeJson,
+  decodeObjectiveValue,
   decodeState,
   decodeValue,
   encodeDirection,
@@ -137,6 +140,8 @@ export class RdbStorage implements Storage {
   private readonly studies = new Map<number, StudyCache>();
   private readonly finishedById = new Map<number, FrozenTrial>();
   private readonly distributionByJson = new Map<string, Distribution>();
+  /** Stored fields that could not be decoded and were reported (trial id, field). */
+  private readonly undecodable = new Set<string>();
   private revisionInUse = HEAD_REVISION;
   private closed = false;
   private heartbeatThread: HeartbeatThread | null | undefined;
@@ -280,6 +285,26 @@ export class RdbStorage implements Storage {
       this.distributionByJson.set(text, distribution);
     }
     return distribution;
+  }
+
+  /**
+   * Decodes one stored field of a trial. A row that cannot be decoded (a distribution or value
+   * no version of Optuna or skipjack writes) is left out of the trial with one warning, so
+   * that one odd row never makes the whole study unreadable.
+   */
+  private decodeField(part: TrialParts, field: string, decode: () => void): void {
+    try {
+      decode();
+    } catch (error) {
+      const key = `${part.trialId} ${field}`;
+      if (this.undecodable.has(key)) return;
+      this.undecodable.add(key);
+      const why = error instanceof Error ? error.message : String(error);
+      logger.warn(
+        `The stored ${field} of trial ${part.number} (trial_id ${part.trialId}) cannot be ` +
+          `read and is left out: ${why}`,
+      );
+    }
   }
 
   // ---------------------------------------------------------------- studies
@@ -598,14 +623,21 @@ export class RdbStorage implements Storage {
       "param_id",
       (part, row) => {
         const name = String(row["param_name"]);
-        const distribution = this.distribution(row["distribution_json"]);
-        part.distributions[name] = distribution;
-        part.params[name] = distribution.toExternalRepr(num(row["param_value"]));
+        this.decodeField(part, `parameter ${JSON.stringify(name)}`, () => {
+          const distribution = this.distribution(row["distribution_json"]);
+          const value = distribution.toExternalRepr(num(row["param_value"]));
+          part.distributions[name] = distribution;
+          part.params[name] = value;
+        });
       },
     );
     await children("v.objective, v.value, v.value_type", "trial_values", "v", "", (part, row) => {
       part.values ??= [];
-      part.values[num(row["objective"])] = decodeValue(row["value"], row["value_type"]);
+      const objective = num(row["objective"]);
+      part.values[objective] = Number.NaN; // what is left when the value cannot be read
+      this.decodeField(part, `value of objective ${objective}`, () => {
+        part.values![objective] = decodeObjectiveValue(row["value"], row["value_type"]);
+      });
     });
     await children(
       "iv.step, iv.intermediate_value, iv.intermediate_value_type",
@@ -613,10 +645,13 @@ export class RdbStorage implements Storage {
       "iv",
       "",
       (part, row) => {
-        part.intermediate.push([
-          num(row["step"]),
-          decodeValue(row["intermediate_value"], row["intermediate_value_type"]),
-        ]);
+        const step = num(row["step"]);
+        this.decodeField(part, `intermediate value at step ${step}`, () => {
+          part.intermediate.push([
+            step,
+            decodeValue(row["intermediate_value"], row["intermediate_value_type"]),
+          ]);
+        });
       },
     );
     await children(
@@ -625,7 +660,10 @@ export class RdbStorage implements Storage {
       "ua",
       "trial_user_attribute_id",
       (part, row) => {
-        part.userAttrs[String(row["key"])] = decodeJson(row["value_json"]);
+        const key = String(row["key"]);
+        this.decodeField(part, `user attribute ${JSON.stringify(key)}`, () => {
+          part.userAttrs[key] = decodeJson(row["value_json"]);
+        });
       },
     );
     await children(
@@ -634,7 +672,10 @@ export class RdbStorage implements Storage {
       "sa",
       "trial_system_attribute_id",
       (part, row) => {
-        part.systemAttrs[String(row["key"])] = decodeJson(row["value_json"]);
+        const key = String(row["key"]);
+        this.decodeField(part, `system attribute ${JSON.stringify(key)}`, () => {
+          part.systemAttrs[key] = decodeJson(row["value_json"]);
+        });
       },
     );
     return { parts: [...parts.values()], cached };
@@ -964,7 +1005,7 @@ export class RdbStorage implements Storage {
       template.datetimeComplete !== undefined
         ? template.datetimeComplete
         : isFinished(state)
-          ? now
+          ? completionTime()
           : null,
     );
     const { trialId, number, learned } = await this.driver.write(async (tx) => {
@@ -1115,7 +1156,7 @@ export class RdbStorage implements Storage {
           } else if (isFinished(update.state)) {
             await tx.run("UPDATE trials SET state = ?, datetime_complete = ? WHERE trial_id = ?", [
               update.state,
-              stamp,
+              this.datetime(this.storedDate(completionTime())),
               trialId,
             ]);
           } else {
