@@ -13,6 +13,7 @@ import { createStudy } from "../study/create.js";
 import type { Study } from "../study/study.js";
 import { FixedTrial } from "../trial/fixed-trial.js";
 import type { Trial } from "../trial/trial.js";
+import { SeededMathRandom } from "./seeded-random.js";
 
 /** Options of the demo, as the command line gives them. */
 export interface DemoOptions {
@@ -32,22 +33,56 @@ export interface DemoOptions {
   maxEpochs?: number;
   /** Progress bar (default: on a terminal). */
   showProgressBar?: boolean;
+  /**
+   * Ctrl-C: when aborted, the search stops (optimize marks the running trial FAIL on SIGINT),
+   * the test evaluation is skipped and the result says `interrupted`.
+   */
+  signal?: AbortSignal;
 }
 
 /** What the demo found. */
 export interface DemoResult {
   study: Study;
-  bestParams: Params;
-  validationAccuracy: number;
-  testAccuracy: number;
+  /** The study's best trial so far; undefined when none has completed. */
+  best?: { number: number; params: Params; validationAccuracy: number };
+  /** Test accuracy of the best configuration retrained on train+validation; undefined when interrupted. */
+  testAccuracy?: number;
+  /** Ctrl-C stopped the run: the running trial is FAIL and the test evaluation was skipped. */
+  interrupted: boolean;
   trials: number;
   pruned: number;
+  failed: number;
   epochsTrained: number;
+  /** Epochs that pruning and early stopping skipped, per trial from its own maximum. */
   epochsSaved: number;
   backend: string;
 }
 
+/**
+ * What decides the data split and the pruner's budget: recorded on the study, so that a run
+ * that continues it uses the same ones.
+ */
+interface DemoSettings {
+  seed: number;
+  max_epochs: number;
+  validation_size: number;
+  test_size: number;
+}
+
+const SETTINGS_ATTR = "demo_settings";
+
+const VALIDATION_SIZE = 0.2;
+const TEST_SIZE = 0.2;
+
 const DATA = fileURLToPath(new URL("../../data/digits.csv.gz", import.meta.url));
+
+function isMissingPackage(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") &&
+    String((error as Error).message).includes("@tensorflow/tfjs")
+  );
+}
 
 async function loadTfjs() {
   try {
@@ -55,9 +90,31 @@ async function loadTfjs() {
     const integration = await import("../integration/tfjs/index.js");
     return { tf, ...integration };
   } catch (error) {
+    if (!isMissingPackage(error)) throw error;
     throw new InvalidArgumentError(
-      "The demo needs TensorFlow.js: npm install @tensorflow/tfjs @tensorflow/tfjs-backend-wasm",
+      "The demo needs TensorFlow.js, which is not installed: npm install @tensorflow/tfjs @tensorflow/tfjs-backend-wasm",
       { cause: error },
+    );
+  }
+}
+
+/**
+ * Records the settings on a new study; refuses to continue a study made with other ones
+ * (another seed would silently change the data split, another epoch budget the pruner).
+ */
+async function checkSettings(study: Study, settings: DemoSettings, storage: string): Promise<void> {
+  const recorded = (await study.userAttrs())[SETTINGS_ATTR] as Partial<DemoSettings> | undefined;
+  if (recorded === undefined || recorded === null || typeof recorded !== "object") {
+    await study.setUserAttr(SETTINGS_ATTR, { ...settings });
+    return;
+  }
+  const differs = (Object.keys(settings) as (keyof DemoSettings)[]).some(
+    (key) => recorded[key] !== settings[key],
+  );
+  if (differs) {
+    throw new InvalidArgumentError(
+      `Study "${study.studyName}" in ${storage} was made with --seed ${recorded.seed} --epochs ${recorded.max_epochs} ` +
+        `(they decide its data split and its pruner): continue it with those, or start another study with --study-name <name>.`,
     );
   }
 }
@@ -66,131 +123,181 @@ async function loadTfjs() {
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const seed = options.seed ?? 0;
   const maxEpochs = options.maxEpochs ?? 50;
-  const t = await loadTfjs();
-  const backend = await t.useWasmBackend();
-
-  // 60% train, 20% validation for the search, 20% test touched once at the end.
-  const digits = await loadCsv(DATA);
-  const split = trainValidationTestSplit(digits, { validationSize: 0.2, testSize: 0.2, seed });
-  const standardized = standardizeSplit(split.train, split.validation);
-  const train = standardized.train;
-  const [validation] = standardized.others;
-  const trainTensors = t.toTensors(train);
-  const validationTensors = t.toTensors(validation);
-
-  const buildModel = (trial: Trial) =>
-    t.buildMlp(trial, {
-      inputShape: digits.nFeatures,
-      nClasses: digits.nClasses,
-      layers: { low: 1, high: 4 },
-      units: { low: 16, high: 512, log: true },
-      dropout: { low: 0, high: 0.6 },
-      weightDecay: { low: 1e-6, high: 1e-2, log: true },
-      compile: {
-        optimizer: ["adam", "sgd", "rmsprop"],
-        learningRate: { low: 1e-4, high: 1e-1, log: true },
-        momentum: 0.9,
-      },
-      seed,
-    });
-
-  const fitCallbacks = (trial: Trial, learningRate: number) => {
-    const batchSize = trial.suggestInt("batch_size", 16, 256, { log: true });
-    const schedule = trial.suggestCategorical("schedule", ["constant", "cosine", "step"]);
-    const lr =
-      schedule === "cosine"
-        ? t.cosineLr({ learningRate, epochs: maxEpochs })
-        : schedule === "step"
-          ? t.stepLr({ learningRate, every: Math.max(1, Math.round(maxEpochs / 3)), factor: 0.2 })
-          : t.constantLr(learningRate);
-    return { batchSize, scheduler: t.learningRateScheduler(lr) };
-  };
-
-  const objective = async (trial: Trial): Promise<number> => {
-    const model = buildModel(trial);
-    const learningRate = trial.params["learning_rate"] as number;
-    const { batchSize, scheduler } = fitCallbacks(trial, learningRate);
-    const pruning = t.pruningCallback(trial, { monitor: "val_acc" });
-    const stopping = t.earlyStopping({ monitor: "val_acc", patience: 10, minDelta: 1e-4 });
-    try {
-      const history = await model.fit(trainTensors.x, trainTensors.y, {
-        epochs: maxEpochs,
-        batchSize,
-        validationData: [validationTensors.x, validationTensors.y],
-        callbacks: [scheduler, pruning, stopping],
-        verbose: 0,
-      });
-      const accuracies = (history.history["val_acc"] ?? []) as number[];
-      trial.setUserAttr("epochs_trained", accuracies.length);
-      pruning.throwIfPruned();
-      let best = 0;
-      for (let epoch = 1; epoch < accuracies.length; epoch++) {
-        if (accuracies[epoch]! > accuracies[best]!) best = epoch;
-      }
-      trial.setUserAttr("best_epoch", best);
-      return accuracies[best] ?? 0;
-    } finally {
-      t.disposeModel(model);
-    }
-  };
+  const storage = options.storage ?? "sqlite:///skipjack-demo.db";
+  const signal = options.signal;
 
   const study = await createStudy({
     studyName: options.studyName ?? "skipjack-demo",
-    storage: options.storage ?? "sqlite:///skipjack-demo.db",
+    storage,
     direction: "maximize",
     // The depth decides which width parameters exist: a conditional space, hence `group`.
     sampler: new TPESampler({ seed, group: true }),
     pruner: new HyperbandPruner({ minResource: 1, maxResource: maxEpochs, reductionFactor: 3 }),
     loadIfExists: true,
   });
+  await checkSettings(
+    study,
+    { seed, max_epochs: maxEpochs, validation_size: VALIDATION_SIZE, test_size: TEST_SIZE },
+    storage,
+  );
+
+  const t = await loadTfjs();
+  const backend = await t.useWasmBackend();
+  const random = new SeededMathRandom(seed);
   try {
-    await study.optimize(objective, {
-      nTrials: options.nTrials ?? 150,
-      timeout: options.timeout ?? 210,
-      concurrency: options.concurrency ?? 1,
-      ...(options.showProgressBar !== undefined
-        ? { showProgressBar: options.showProgressBar }
-        : {}),
+    let interrupted = signal?.aborted ?? false;
+    // 60% train, 20% validation for the search, 20% test touched once at the end.
+    const digits = await loadCsv(DATA);
+    const split = trainValidationTestSplit(digits, {
+      validationSize: VALIDATION_SIZE,
+      testSize: TEST_SIZE,
+      seed,
     });
-  } finally {
-    t.tf.dispose([trainTensors.x, trainTensors.y, validationTensors.x, validationTensors.y]);
-  }
 
-  const best = await study.bestTrial();
-  const { batchSize } = fitCallbacks(new FixedTrial(best.params), 0);
-  const evaluation = await t.retrainAndEvaluate({
-    study,
-    buildModel: (trial) => buildModel(trial),
-    train: [split.train, split.validation],
-    test: split.test,
-    fit: {
-      batchSize,
-      callbacks: [
-        fitCallbacks(new FixedTrial(best.params), best.params["learning_rate"] as number).scheduler,
-      ],
-    },
-  });
-  t.disposeModel(evaluation.model);
+    const buildModel = (trial: Trial) =>
+      t.buildMlp(trial, {
+        inputShape: digits.nFeatures,
+        nClasses: digits.nClasses,
+        layers: { low: 1, high: 4 },
+        units: { low: 16, high: 512, log: true },
+        dropout: { low: 0, high: 0.6 },
+        weightDecay: { low: 1e-6, high: 1e-2, log: true },
+        compile: {
+          optimizer: ["adam", "sgd", "rmsprop"],
+          learningRate: { low: 1e-4, high: 1e-1, log: true },
+          momentum: 0.9,
+        },
+        seed,
+      });
 
-  const trials = await study.trials();
-  let epochsTrained = 0;
-  let finished = 0;
-  for (const trial of trials) {
-    const epochs = trial.userAttrs["epochs_trained"];
-    if (typeof epochs === "number") {
-      epochsTrained += epochs;
-      finished++;
+    const fitCallbacks = (trial: Trial, learningRate: number) => {
+      const batchSize = trial.suggestInt("batch_size", 16, 256, { log: true });
+      const schedule = trial.suggestCategorical("schedule", ["constant", "cosine", "step"]);
+      const lr =
+        schedule === "cosine"
+          ? t.cosineLr({ learningRate, epochs: maxEpochs })
+          : schedule === "step"
+            ? t.stepLr({
+                learningRate,
+                every: Math.max(1, Math.round(maxEpochs / 3)),
+                factor: 0.2,
+              })
+            : t.constantLr(learningRate);
+      return { batchSize, scheduler: t.learningRateScheduler(lr) };
+    };
+
+    if (!interrupted) {
+      const standardized = standardizeSplit(split.train, split.validation);
+      const [validation] = standardized.others;
+      const trainTensors = t.toTensors(standardized.train);
+      const validationTensors = t.toTensors(validation);
+
+      const objective = async (trial: Trial): Promise<number> => {
+        // Shuffling and dropout draw from Math.random: the same stream for every trial, so
+        // the same parameters give the same network (initializers take the seed directly).
+        random.restart("trial");
+        trial.setUserAttr("max_epochs", maxEpochs);
+        const model = buildModel(trial);
+        const learningRate = trial.params["learning_rate"] as number;
+        const { batchSize, scheduler } = fitCallbacks(trial, learningRate);
+        const pruning = t.pruningCallback(trial, { monitor: "val_acc" });
+        const stopping = t.earlyStopping({ monitor: "val_acc", patience: 10, minDelta: 1e-4 });
+        try {
+          const history = await model.fit(trainTensors.x, trainTensors.y, {
+            epochs: maxEpochs,
+            batchSize,
+            validationData: [validationTensors.x, validationTensors.y],
+            callbacks: [scheduler, pruning, stopping],
+            verbose: 0,
+          });
+          const accuracies = (history.history["val_acc"] ?? []) as number[];
+          trial.setUserAttr("epochs_trained", accuracies.length);
+          pruning.throwIfPruned();
+          let best = 0;
+          for (let epoch = 1; epoch < accuracies.length; epoch++) {
+            if (accuracies[epoch]! > accuracies[best]!) best = epoch;
+          }
+          trial.setUserAttr("best_epoch", best);
+          return accuracies[best] ?? 0;
+        } finally {
+          t.disposeModel(model);
+        }
+      };
+
+      try {
+        await study.optimize(objective, {
+          nTrials: options.nTrials ?? 150,
+          timeout: options.timeout ?? 210,
+          concurrency: options.concurrency ?? 1,
+          ...(options.showProgressBar !== undefined
+            ? { showProgressBar: options.showProgressBar }
+            : {}),
+        });
+      } finally {
+        t.tf.dispose([trainTensors.x, trainTensors.y, validationTensors.x, validationTensors.y]);
+      }
+      interrupted = signal?.aborted ?? false;
     }
+
+    const trials = await study.trials();
+    const complete = trials.filter((x) => x.state === "COMPLETE");
+    const best = complete.length > 0 ? await study.bestTrial() : undefined;
+    let testAccuracy: number | undefined;
+    if (!interrupted && best !== undefined) {
+      const fixed = new FixedTrial(best.params);
+      const { batchSize, scheduler } = fitCallbacks(fixed, best.params["learning_rate"] as number);
+      random.restart("retrain");
+      try {
+        const evaluation = await t.retrainAndEvaluate({
+          study,
+          buildModel: (trial) => buildModel(trial),
+          train: [split.train, split.validation],
+          test: split.test,
+          fit: { batchSize, callbacks: [scheduler] },
+          ...(signal !== undefined ? { signal } : {}),
+        });
+        t.disposeModel(evaluation.model);
+        testAccuracy = evaluation.metrics["acc"] ?? Number.NaN;
+      } catch (error) {
+        if (!signal?.aborted) throw error;
+        interrupted = true;
+      }
+    } else if (best === undefined && !interrupted) {
+      // Every trial was pruned or failed: bestTrial says so.
+      await study.bestTrial();
+    }
+
+    let epochsTrained = 0;
+    let epochsSaved = 0;
+    for (const trial of trials) {
+      const epochs = trial.userAttrs["epochs_trained"];
+      if (typeof epochs !== "number") continue;
+      const budget = trial.userAttrs["max_epochs"];
+      epochsTrained += epochs;
+      // Each trial against its own budget: trials of older runs may have had another one.
+      epochsSaved += Math.max(0, (typeof budget === "number" ? budget : maxEpochs) - epochs);
+    }
+    return {
+      study,
+      ...(best !== undefined
+        ? {
+            best: {
+              number: best.number,
+              params: best.params,
+              validationAccuracy: best.value!,
+            },
+          }
+        : {}),
+      ...(testAccuracy !== undefined ? { testAccuracy } : {}),
+      interrupted,
+      trials: trials.length,
+      pruned: trials.filter((x) => x.state === "PRUNED").length,
+      failed: trials.filter((x) => x.state === "FAIL").length,
+      epochsTrained,
+      epochsSaved,
+      backend,
+    };
+  } finally {
+    random.restore();
   }
-  return {
-    study,
-    bestParams: best.params,
-    validationAccuracy: best.value!,
-    testAccuracy: evaluation.metrics["acc"] ?? Number.NaN,
-    trials: trials.length,
-    pruned: trials.filter((x) => x.state === "PRUNED").length,
-    epochsTrained,
-    epochsSaved: finished * maxEpochs - epochsTrained,
-    backend,
-  };
 }

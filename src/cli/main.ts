@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError as CommanderArgumentError, Option } from "commander";
+import type { DemoResult } from "./demo.js";
+import { debugWanted, EXIT_INTERRUPTED, formatParserMessage, reportError } from "./errors.js";
+import { SigintGuard } from "./interrupt.js";
 
 function packageVersion(): string {
   const url = new URL("../../package.json", import.meta.url);
@@ -24,14 +27,92 @@ function seconds(text: string): number {
   return value;
 }
 
-/** Builds the `skipjack` command line. */
-export function buildProgram(): Command {
+interface DemoFlags {
+  trials: number;
+  timeout: number;
+  concurrency: number;
+  storage: string;
+  studyName: string;
+  seed: number;
+  epochs: number;
+  progress: boolean;
+}
+
+function percent(value: number): string {
+  return `${(100 * value).toFixed(2)}%`;
+}
+
+/** The lines printed after the demo: what was found, and what was left out after Ctrl-C. */
+export function formatDemoResult(result: DemoResult, storage: string): string {
+  const counts = `${result.trials} trials (${result.pruned} pruned${result.failed > 0 ? `, ${result.failed} failed` : ""})`;
+  const lines = [
+    "",
+    result.interrupted ? "Interrupted (Ctrl-C): the running trial is marked FAIL." : "",
+    `Study "${result.study.studyName}" in ${storage}: ${counts}, TF.js backend "${result.backend}"`,
+  ].filter((line, i) => i === 0 || line !== "");
+  if (result.best === undefined) {
+    lines.push("No trial has completed yet.");
+  } else {
+    lines.push(
+      `Best parameters (trial ${result.best.number}): ${JSON.stringify(result.best.params)}`,
+      `Validation accuracy of the best trial: ${percent(result.best.validationAccuracy)}`,
+    );
+  }
+  if (result.testAccuracy !== undefined) {
+    lines.push(
+      `Test accuracy of the best configuration, retrained on train+validation: ${percent(result.testAccuracy)}`,
+    );
+  } else if (result.interrupted && result.best !== undefined) {
+    lines.push(
+      "The test evaluation was skipped; run the same command again to continue the study.",
+    );
+  }
+  lines.push(
+    `Epochs trained: ${result.epochsTrained}; saved by pruning and early stopping: ${result.epochsSaved} of ${result.epochsTrained + result.epochsSaved}`,
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+async function demo(options: DemoFlags): Promise<number> {
+  const sigint = new SigintGuard();
+  try {
+    const { runDemo } = await import("./demo.js");
+    const result = await runDemo({
+      nTrials: options.trials,
+      timeout: options.timeout,
+      concurrency: options.concurrency,
+      storage: options.storage,
+      studyName: options.studyName,
+      seed: options.seed,
+      maxEpochs: options.epochs,
+      signal: sigint.signal,
+      ...(options.progress ? {} : { showProgressBar: false }),
+    });
+    process.stdout.write(formatDemoResult(result, options.storage));
+    await result.study.storage.close();
+    return result.interrupted ? EXIT_INTERRUPTED : 0;
+  } catch (error) {
+    // Ctrl-C while the study was being opened or the data loaded.
+    if (sigint.signal.aborted) return EXIT_INTERRUPTED;
+    throw error;
+  } finally {
+    sigint.dispose();
+  }
+}
+
+/** Builds the `skipjack` command line; `done` receives the exit status of a command. */
+export function buildProgram(done: (status: number) => void = () => undefined): Command {
   const program = new Command()
     .name("skipjack")
     .description("Hyperparameter optimization for deep learning, native to TypeScript.")
     .version(packageVersion(), "-v, --version", "print the version")
     .helpOption("-h, --help", "show this help")
-    .showHelpAfterError();
+    .option("--debug", "print the stack trace of an error (also SKIPJACK_DEBUG=1)")
+    // Errors come back to run() as exceptions; each parser message is one line.
+    .exitOverride()
+    .configureOutput({
+      outputError: (text, write) => write(formatParserMessage(text)),
+    });
 
   program
     .command("demo")
@@ -57,7 +138,7 @@ export function buildProgram(): Command {
     .option("-s, --storage <url>", "storage URL", "sqlite:///skipjack-demo.db")
     .option("--study-name <name>", "study name", "skipjack-demo")
     .addOption(
-      new Option("--seed <n>", "seed of the split, sampler and initializers")
+      new Option("--seed <n>", "seed of the split, sampler, initializers, shuffling and dropout")
         .argParser(integer("--seed", 0))
         .default(0),
     )
@@ -67,42 +148,26 @@ export function buildProgram(): Command {
         .default(50),
     )
     .option("--no-progress", "no progress bar")
-    .action(
-      async (options: {
-        trials: number;
-        timeout: number;
-        concurrency: number;
-        storage: string;
-        studyName: string;
-        seed: number;
-        epochs: number;
-        progress: boolean;
-      }) => {
-        const { runDemo } = await import("./demo.js");
-        const result = await runDemo({
-          nTrials: options.trials,
-          timeout: options.timeout,
-          concurrency: options.concurrency,
-          storage: options.storage,
-          studyName: options.studyName,
-          seed: options.seed,
-          maxEpochs: options.epochs,
-          ...(options.progress ? {} : { showProgressBar: false }),
-        });
-        const lines = [
-          "",
-          `Study "${result.study.studyName}" in ${options.storage}: ${result.trials} trials (${result.pruned} pruned), TF.js backend "${result.backend}"`,
-          `Best parameters: ${JSON.stringify(result.bestParams)}`,
-          `Validation accuracy of the best trial: ${(100 * result.validationAccuracy).toFixed(2)}%`,
-          `Test accuracy of the best configuration, retrained on train+validation: ${(100 * result.testAccuracy).toFixed(2)}%`,
-          `Epochs trained: ${result.epochsTrained}; saved by pruning and early stopping: ${result.epochsSaved} of ${result.epochsTrained + result.epochsSaved}`,
-        ];
-        process.stdout.write(`${lines.join("\n")}\n`);
-      },
-    );
+    .action(async (options: DemoFlags) => {
+      done(await demo(options));
+    });
   return program;
 }
 
-const program = buildProgram();
-if (process.argv.length <= 2) program.help();
-await program.parseAsync(process.argv);
+/** Runs the command line and returns its exit status; errors are printed, not thrown. */
+export async function run(argv: readonly string[]): Promise<number> {
+  let status = 0;
+  const program = buildProgram((s) => {
+    status = s;
+  });
+  try {
+    if (argv.length <= 2) program.help();
+    await program.parseAsync([...argv]);
+    return status;
+  } catch (error) {
+    return reportError(error, debugWanted(argv, process.env));
+  }
+}
+
+// Exit explicitly: database pools and the wasm backend may keep the process alive otherwise.
+process.exit(await run(process.argv));

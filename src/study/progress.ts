@@ -26,6 +26,7 @@ export class ProgressBar {
   private readonly timeout: number | undefined;
   private readonly ticker: NodeJS.Timeout;
   private done = 0;
+  private drawnAt = 0;
   private best = "-";
   private readonly previousSink: ReturnType<typeof setLogSink>;
 
@@ -50,7 +51,12 @@ export class ProgressBar {
     const total = this.byTime ? Math.max(1, Math.round(options.timeout!)) : (options.nTrials ?? 0);
     this.timeout = options.timeout;
     this.bar = this.multi.create(total, 0, this.payload());
-    this.previousSink = setLogSink((line) => this.multi.log(`${line}\n`));
+    // Lines are drawn at once, not on the bar's timer: synchronous training (TF.js) can keep
+    // the event loop from running timers for a whole study.
+    this.previousSink = setLogSink((line) => {
+      this.multi.log(`${line}\n`);
+      this.draw();
+    });
     this.ticker = setInterval(() => this.refresh(), 1000);
     this.ticker.unref();
   }
@@ -68,21 +74,29 @@ export class ProgressBar {
     const elapsed = (Date.now() - this.started) / 1000;
     const value = this.byTime ? Math.min(Math.round(elapsed), this.bar.getTotal()) : this.done;
     this.bar.update(value, this.payload());
+    // Drawn now (at most every 100 ms), not on cli-progress's timer: see the log sink.
+    if (Date.now() - this.drawnAt >= 100) this.draw();
+  }
+
+  /** Redraws the bar, printing the log lines buffered above it. */
+  private draw(): void {
+    this.drawnAt = Date.now();
+    this.multi.update();
   }
 
   /** Counts a finished trial and shows the best value so far. */
   trialFinished(best: number | undefined): void {
     this.done++;
     if (best !== undefined) this.best = String(Number(best.toPrecision(6)));
+    this.drawnAt = 0; // a finished trial is always drawn at once
     this.refresh();
   }
 
   /** Removes the timer and restores log output. */
   stop(): void {
     clearInterval(this.ticker);
+    this.drawnAt = 0;
     this.refresh();
-    // A last redraw flushes log lines still buffered above the bar.
-    this.multi.update();
     this.multi.stop();
     setLogSink(this.previousSink);
   }

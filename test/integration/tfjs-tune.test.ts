@@ -220,7 +220,7 @@ describe("tune when trials fail", () => {
 });
 
 describe("retrainAndEvaluate", () => {
-  it("uses the best trial's parameters, counts test evaluations and warns from the second", async () => {
+  it("uses the best trial's parameters and records each test evaluation; testing the best again is no warning", async () => {
     const split = trainValidationTestSplit(blobs(15), { seed: 2 });
     const study = await createStudy({ direction: "maximize" });
     await study.enqueueTrial({ learning_rate: 0.05 });
@@ -255,8 +255,30 @@ describe("retrainAndEvaluate", () => {
     }
     const attrs = await study.userAttrs();
     expect(attrs["test_evaluations"]).toBe(2);
+    expect(attrs["test_evaluated_trials"]).toEqual([0]);
+    expect(attrs["test_trial"]).toBe(0);
     expect(attrs["test_metrics"]).toHaveProperty("acc");
-    expect(lines.filter((l) => l.includes("evaluated 1 time(s) before"))).toHaveLength(1);
+    expect(lines).toEqual([]);
+
+    // Testing parameters that are not the best trial's, after the test set was used: a warning.
+    setLogSink((line) => lines.push(line));
+    try {
+      const other = await retrainAndEvaluate({
+        buildModel: (trial) => buildMlp(trial, tiny(3)),
+        study,
+        params: { learning_rate: 0.2 },
+        train: [split.train, split.validation],
+        test: split.test,
+        fit: { epochs: 1 },
+      });
+      disposeModel(other.model);
+    } finally {
+      setLogSink(previous);
+    }
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("evaluated 2 time(s) before, and these parameters are not");
+    expect((await study.userAttrs())["test_trial"]).toBeNull();
+    expect((await study.userAttrs())["test_evaluated_trials"]).toEqual([0]);
     await expect(
       retrainAndEvaluate({
         buildModel: () => buildMlp({}, tiny(3)),

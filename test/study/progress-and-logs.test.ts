@@ -1,4 +1,4 @@
-import { PassThrough } from "node:stream";
+import { PassThrough, Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   createStudy,
@@ -24,6 +24,24 @@ function fakeTerminal(): {
   stream.on("data", (d: Buffer) => {
     text += d.toString();
   });
+  return { stream, text: () => text };
+}
+
+/** A terminal that records each write as it happens (no stream buffering in between). */
+function recordingTerminal(): {
+  stream: Writable & { isTTY: boolean; columns: number };
+  text: () => string;
+} {
+  let text = "";
+  const stream = Object.assign(
+    new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        text += chunk.toString();
+        callback();
+      },
+    }),
+    { isTTY: true, columns: 120 },
+  );
   return { stream, text: () => text };
 }
 
@@ -107,6 +125,27 @@ describe("progress bar", () => {
     expect(text).toMatch(/100%/);
     // Log lines go above the bar, through the same stream.
     expect(text).toContain("Trial 3 finished with value: 6");
+  });
+
+  it("draws each finished trial and its log line at once, even when the event loop never idles", async () => {
+    // Synchronous training (TF.js on the wasm backend) gives timers no chance to run: what a
+    // trial prints must reach the terminal before the next trial starts, not on a timer.
+    setVerbosity(Verbosity.INFO);
+    const terminal = recordingTerminal();
+    const seen: string[] = [];
+    const study = await createStudy({ direction: "maximize" });
+    await study.optimize(
+      (t) => {
+        seen.push(terminal.text());
+        return t.number;
+      },
+      { nTrials: 3, showProgressBar: true, progressStream: terminal.stream, handleSigint: false },
+    );
+    expect(seen[1]).toContain("Trial 0 finished with value: 0");
+    expect(seen[1]).toContain("1/3 trials");
+    expect(seen[2]).toContain("Trial 1 finished with value: 1");
+    expect(seen[2]).toContain("2/3 trials");
+    expect(seen[2]).toContain("best: 1");
   });
 
   it("counts time when only a timeout is given", async () => {

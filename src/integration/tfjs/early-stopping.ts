@@ -4,7 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { InvalidArgumentError } from "../../errors/index.js";
-import { type EpochLogs, isMaximized, readMonitor, resolveLogs } from "./logs.js";
+import { type EpochLogs, isMaximized, logKey, readMonitor, resolveLogs } from "./logs.js";
 
 /** Options of `earlyStopping`. */
 export interface EarlyStoppingOptions {
@@ -96,7 +96,10 @@ export class EarlyStoppingCallback extends tf.Callback {
   }
 
   override async onEpochEnd(epoch: number, logs?: EpochLogs): Promise<void> {
-    const value = readMonitor(this.monitor, await resolveLogs(logs), "earlyStopping");
+    const resolved = await resolveLogs(logs);
+    // An epoch cut short by another callback (Ctrl-C) ends without validation metrics.
+    if (this.model.stopTraining && logKey(this.monitor, resolved) === undefined) return;
+    const value = readMonitor(this.monitor, resolved, "earlyStopping");
     const reference = Number.isNaN(this.best) ? this.baseline : this.best;
     const better =
       !Number.isNaN(value) && (reference === undefined || this.improves(value, reference));

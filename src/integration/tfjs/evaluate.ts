@@ -13,6 +13,7 @@ import { concatDatasets, type Dataset } from "../data/dataset.js";
 import { Standardizer } from "../data/standardizer.js";
 import { disposeModel } from "./mlp.js";
 import { type TensorData, toTensors } from "./tensors.js";
+import { withEventLoopTurns } from "./yield.js";
 
 /** Builds a compiled model from a trial's (or fixed) parameters. */
 export type BuildModel = (trial: Trial) => tf.LayersModel | Promise<tf.LayersModel>;
@@ -49,10 +50,19 @@ export interface RetrainAndEvaluateOptions {
   /** For Datasets: one-hot labels (see `toTensors`). Default false. */
   oneHot?: boolean;
   /**
-   * Record the test metrics in the study's user attribute "test_metrics" and count the
-   * evaluations in "test_evaluations" (a warning is logged from the second one on). Default true.
+   * Record the evaluation in the study's user attributes: "test_metrics" (the metrics),
+   * "test_trial" (the number of the trial whose parameters were tested, when they are a
+   * trial's), "test_evaluated_trials" (every such trial number) and "test_evaluations" (a
+   * count). Default true.
+   *
+   * Testing the study's best trial is the intended use, also again after the study went on
+   * (a new winner is the same procedure, not a choice made by test score). A warning is
+   * logged when other parameters are tested in a study whose test set was used before: that
+   * is how a test set turns into a second validation set.
    */
   record?: boolean;
+  /** Stops the retraining at the end of the current batch; the call then throws `signal.reason`. */
+  signal?: AbortSignal;
 }
 
 /** What `retrainAndEvaluate` returns. */
@@ -65,6 +75,40 @@ export interface EvaluationResult {
   epochs: number;
   /** For Datasets with `standardize`: apply it to new rows before `model.predict`. */
   standardizer?: Standardizer;
+}
+
+function sameParams(a: Params, b: Params): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.is(a[k], b[k]));
+}
+
+/** Records a test evaluation on the study; warns when it tests parameters other than a best trial's. */
+async function recordEvaluation(
+  study: Study,
+  trial: number | undefined,
+  metrics: Record<string, number>,
+): Promise<void> {
+  const attrs = await study.userAttrs();
+  const count = typeof attrs["test_evaluations"] === "number" ? attrs["test_evaluations"] : 0;
+  const previous = attrs["test_evaluated_trials"];
+  const tested = Array.isArray(previous)
+    ? previous.filter((n): n is number => typeof n === "number")
+    : [];
+  if (trial === undefined && count > 0) {
+    logger.warn(
+      `retrainAndEvaluate: the test set of study "${study.studyName}" has been evaluated ${count} time(s) before, and these parameters are not the study's best trial's; choosing by test score turns the test set into another validation set.`,
+    );
+  }
+  await study.setUserAttr("test_evaluations", count + 1);
+  if (trial !== undefined) {
+    if (!tested.includes(trial)) tested.push(trial);
+    await study.setUserAttr(
+      "test_evaluated_trials",
+      tested.sort((a, b) => a - b),
+    );
+  }
+  await study.setUserAttr("test_trial", trial ?? null);
+  await study.setUserAttr("test_metrics", metrics);
 }
 
 function isTensorData(value: unknown): value is TensorData {
@@ -107,8 +151,11 @@ export async function retrainAndEvaluate(
 ): Promise<EvaluationResult> {
   let params = options.params;
   let bestEpoch: number | undefined;
+  /** The trial whose parameters are tested: the study's best, unless other params are given. */
+  let testedTrial: number | undefined;
   if (options.study !== undefined) {
     const best = await options.study.bestTrial();
+    if (params === undefined || sameParams(params, best.params)) testedTrial = best.number;
     params ??= best.params;
     const attr = best.userAttrs["best_epoch"];
     if (typeof attr === "number") bestEpoch = attr;
@@ -158,19 +205,13 @@ export async function retrainAndEvaluate(
       batchSize,
       shuffle: options.fit?.shuffle ?? true,
       verbose: 0,
-      ...(options.fit?.callbacks !== undefined ? { callbacks: options.fit.callbacks } : {}),
+      // Timers and Ctrl-C run during the retraining too.
+      callbacks: withEventLoopTurns(options.fit?.callbacks, options.signal),
     });
+    options.signal?.throwIfAborted();
     const metrics = await evaluateModel(model, test, batchSize);
     if (options.study !== undefined && (options.record ?? true)) {
-      const attrs = await options.study.userAttrs();
-      const count = typeof attrs["test_evaluations"] === "number" ? attrs["test_evaluations"] : 0;
-      if (count > 0) {
-        logger.warn(
-          `retrainAndEvaluate: the test set of study "${options.study.studyName}" has been evaluated ${count} time(s) before; choosing by test score turns it into another validation set.`,
-        );
-      }
-      await options.study.setUserAttr("test_evaluations", count + 1);
-      await options.study.setUserAttr("test_metrics", metrics);
+      await recordEvaluation(options.study, testedTrial, metrics);
     }
     return {
       model,

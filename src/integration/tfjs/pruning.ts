@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import { TrialPruned } from "../../errors/index.js";
 import type { Trial } from "../../trial/trial.js";
 import { type EpochLogs, readMonitor, resolveLogs } from "./logs.js";
+import { EventLoopTurns } from "./yield.js";
 
 /** Options of `pruningCallback`. */
 export interface PruningCallbackOptions {
@@ -30,7 +31,10 @@ export interface PruningCallbackOptions {
  * pruning.throwIfPruned(); // throws TrialPruned when training was cut short
  * ```
  *
- * Training also stops when the trial's `signal` is aborted (Ctrl-C, a stopped study).
+ * Training also stops when the trial's `signal` is aborted (Ctrl-C, a stopped study), at the
+ * end of the current batch: the callback gives the event loop a turn every few milliseconds
+ * (TF.js does not for callback objects), so signal handlers, timers and progress bars run
+ * during synchronous training.
  */
 export class PruningCallback extends tf.Callback {
   readonly trial: Trial;
@@ -38,6 +42,7 @@ export class PruningCallback extends tf.Callback {
   readonly stepOffset: number;
   private prunedAt: number | undefined;
   private lastValue: number | undefined;
+  private readonly turns = new EventLoopTurns();
 
   constructor(trial: Trial, options: PruningCallbackOptions = {}) {
     super();
@@ -65,7 +70,19 @@ export class PruningCallback extends tf.Callback {
     this.prunedAt = undefined;
   }
 
+  override async onBatchEnd(): Promise<void> {
+    await this.turns.maybeYield();
+    if (this.trial.signal.aborted) this.model.stopTraining = true;
+  }
+
   override async onEpochEnd(epoch: number, logs?: EpochLogs): Promise<void> {
+    await this.turns.maybeYield();
+    // Ended from outside (Ctrl-C): nothing more to report, and an epoch cut short has no
+    // validation metrics.
+    if (this.trial.signal.aborted) {
+      this.model.stopTraining = true;
+      return;
+    }
     const resolved = await resolveLogs(logs);
     const value = readMonitor(this.monitor, resolved, "pruningCallback");
     const step = epoch + this.stepOffset;

@@ -26,6 +26,7 @@ import { disposeModel } from "./mlp.js";
 import { type LearningRateSchedule, LearningRateScheduler } from "./optimizers.js";
 import { PruningCallback } from "./pruning.js";
 import { type TensorData, toTensors } from "./tensors.js";
+import { withEventLoopTurns } from "./yield.js";
 
 /** Data for `tune`: tensors, ready-made Dataset parts, or one Dataset to split. */
 export type TuneData =
@@ -274,7 +275,8 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
         batchSize,
         shuffle: options.fit?.shuffle ?? true,
         validationData: [prepared.validation.x, prepared.validation.y],
-        callbacks: all,
+        // Timers and Ctrl-C run during training; an interrupted trial stops at its next batch.
+        callbacks: withEventLoopTurns(all, trial.signal),
         verbose: 0,
       });
       pruner?.throwIfPruned();
