@@ -63,10 +63,20 @@ function formatNumber(x: number): string {
   return Number.isInteger(x) && !Object.is(x, -0) ? String(x) : pythonFloatRepr(x);
 }
 
-/** `json.dumps(value)` of CPython, for values built from JSON types and `PythonFloat`. */
+/**
+ * `json.dumps(value)` of CPython, for values built from JSON types and `PythonFloat`. Always
+ * valid JSON (with Python's `NaN` and `Infinity`): array holes and `undefined` items are
+ * written as null and `undefined` fields are left out, as `JSON.stringify` does. Throws a
+ * `TypeError` for what JSON cannot hold (functions, symbols, BigInts, cycles, class instances
+ * such as Date or Map); `checkJsonValue` refuses those at the user's call with a clearer error.
+ */
 export function pythonJsonDumps(
   value: JsonValue | PythonFloat | readonly unknown[] | object,
 ): string {
+  return dumps(value, []);
+}
+
+function dumps(value: unknown, ancestors: object[]): string {
   if (value === null || value === undefined) return "null";
   if (value instanceof PythonFloat) return pythonFloatRepr(value.value);
   switch (typeof value) {
@@ -76,14 +86,31 @@ export function pythonJsonDumps(
       return formatNumber(value);
     case "string":
       return quote(value);
-    case "object":
+    case "object": {
+      if (ancestors.includes(value))
+        throw new TypeError("cannot serialize a circular structure to JSON");
+      ancestors.push(value);
+      let text: string;
       if (Array.isArray(value)) {
-        return `[${value.map((item) => pythonJsonDumps(item as JsonValue)).join(", ")}]`;
+        const items: string[] = [];
+        // An index loop, not map(): map skips holes, and `[, 0.5]` is not JSON.
+        for (let i = 0; i < value.length; i++) items.push(dumps(value[i], ancestors));
+        text = `[${items.join(", ")}]`;
+      } else {
+        const proto = Object.getPrototypeOf(value);
+        if (proto !== Object.prototype && proto !== null) {
+          const name = (proto as { constructor?: { name?: string } }).constructor?.name ?? "object";
+          throw new TypeError(`cannot serialize a ${name} to JSON`);
+        }
+        const fields: string[] = [];
+        for (const [key, item] of Object.entries(value)) {
+          if (item !== undefined) fields.push(`${quote(key)}: ${dumps(item, ancestors)}`);
+        }
+        text = `{${fields.join(", ")}}`;
       }
-      return `{${Object.entries(value)
-        .filter(([, item]) => item !== undefined)
-        .map(([key, item]) => `${quote(key)}: ${pythonJsonDumps(item as JsonValue)}`)
-        .join(", ")}}`;
+      ancestors.pop();
+      return text;
+    }
     default:
       throw new TypeError(`cannot serialize a ${typeof value} to JSON`);
   }

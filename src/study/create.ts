@@ -1,4 +1,5 @@
 import { DuplicatedStudyError, InvalidArgumentError } from "../errors/index.js";
+import { checkName } from "../json/check.js";
 import type { JsonValue } from "../json/python.js";
 import { MedianPruner } from "../pruners/percentile.js";
 import type { Pruner } from "../pruners/pruner.js";
@@ -68,8 +69,9 @@ function defaultName(): string {
 /** Creates a new study (or loads it with `loadIfExists`). */
 export async function createStudy(options: CreateStudyOptions = {}): Promise<Study> {
   const directions = checkDirections(options);
-  const storage = await resolveStorage(options.storage);
   const studyName = options.studyName ?? defaultName();
+  checkName("createStudy: the study name", studyName);
+  const storage = await resolveStorage(options.storage);
   let studyId: number;
   try {
     studyId = await storage.createNewStudy(directions, studyName);
@@ -95,6 +97,7 @@ export async function createStudy(options: CreateStudyOptions = {}): Promise<Stu
 
 /** Loads an existing study from a storage. */
 export async function loadStudy(options: LoadStudyOptions): Promise<Study> {
+  if (options.studyName !== undefined) checkName("loadStudy: the study name", options.studyName);
   const storage = await resolveStorage(options.storage);
   let studyName = options.studyName;
   if (studyName === undefined) {
@@ -123,6 +126,7 @@ export async function deleteStudy(options: {
   studyName: string;
   storage: StorageLike;
 }): Promise<void> {
+  checkName("deleteStudy: the study name", options.studyName);
   const storage = await resolveStorage(options.storage);
   await storage.deleteStudy(await storage.getStudyIdFromName(options.studyName));
 }

@@ -238,7 +238,8 @@ async function runTrial(
   let state: TrialState;
   let values: number[] | null = null;
   let reason: string | undefined;
-  let uncaught: unknown;
+  // Boxed: `throw undefined` and `throw null` are rethrown like any other error.
+  let uncaught: { error: unknown } | null = null;
   try {
     const returned = await objective(trial);
     await trial.flush();
@@ -255,13 +256,13 @@ async function runTrial(
     else {
       state = TrialState.FAIL;
       reason = describeError(error);
-      if (!matches(options.catch, error)) uncaught = error;
+      if (!matches(options.catch, error)) uncaught = { error };
     }
   }
   if (trial.finishedState !== null) return null;
   const stored = trial.frozen();
   const frozen = await study.finishTrial(trial.number, stored, state, values, reason);
-  if (uncaught !== undefined) onUncaught(uncaught);
+  if (uncaught !== null) onUncaught(uncaught.error);
   return frozen;
 }
 

@@ -1,5 +1,6 @@
-import type { Params, ParamValue, SearchSpace } from "../distributions/index.js";
+import type { Distribution, Params, ParamValue, SearchSpace } from "../distributions/index.js";
 import { InvalidArgumentError, NotFoundError } from "../errors/index.js";
+import { checkAttrs, checkJsonValue, checkName } from "../json/check.js";
 import type { JsonValue } from "../json/python.js";
 import { logger } from "../logging/index.js";
 import type { Pruner } from "../pruners/pruner.js";
@@ -51,6 +52,8 @@ export class Study implements TrialHost {
   readonly directions: readonly StudyDirection[];
   private stopRequested = false;
   private readonly live = new Map<number, LiveTrial>();
+  /** A distribution per parameter name suggested in this process (for the suggest-time check). */
+  private readonly suggested = new Map<string, Distribution>();
 
   /** @internal Use `createStudy` or `loadStudy`. */
   constructor(init: {
@@ -100,6 +103,24 @@ export class Study implements TrialHost {
     return makeSnapshot(this.studyName, this.directions, trials);
   }
 
+  /** @internal The distribution `name` has in other trials: suggested here, else in `snapshot`. */
+  knownDistribution(name: string, snapshot: StudySnapshot): Distribution | undefined {
+    const mine = this.suggested.get(name);
+    if (mine !== undefined) return mine;
+    // Newest first: a name of the study is usually in the last trials.
+    const trials = snapshot.trials;
+    for (let i = trials.length - 1; i >= 0; i--) {
+      const found = trials[i]!.distributions[name];
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  /** @internal Records the distribution of a name suggested in this process. */
+  noteDistribution(name: string, distribution: Distribution): void {
+    if (!this.suggested.has(name)) this.suggested.set(name, distribution);
+  }
+
   /**
    * Starts a trial: an enqueued (WAITING) one if any, else a new one. With
    * `fixedDistributions`, those parameters are sampled at once (Optuna's `ask(fixed_distributions)`).
@@ -147,18 +168,21 @@ export class Study implements TrialHost {
 
   /**
    * Finishes a trial started by `ask`: values complete it; a state (PRUNED, FAIL) ends it so.
-   * NaN or a wrong number of values marks it FAIL, as in `optimize`.
+   * NaN, a wrong number of values or no result at all (`tell(trial)`) marks it FAIL with the
+   * reason, as Optuna does; an explicit `state: COMPLETE` without valid values is refused.
    */
   async tell(
     trial: Trial | number,
-    result: number | readonly number[] | TrialState | TellOptions,
+    result?: number | readonly number[] | TrialState | TellOptions,
   ): Promise<FrozenTrial> {
     const options: TellOptions =
-      typeof result === "number" || Array.isArray(result)
-        ? { values: result as number | number[] }
-        : typeof result === "string"
-          ? { state: result }
-          : (result as TellOptions);
+      result === undefined
+        ? {}
+        : typeof result === "number" || Array.isArray(result)
+          ? { values: result as number | number[] }
+          : typeof result === "string"
+            ? { state: result }
+            : (result as TellOptions);
     const number = typeof trial === "number" ? trial : trial.number;
     const live = this.live.get(number);
     const stored =
@@ -174,20 +198,31 @@ export class Study implements TrialHost {
         `Trial ${number} is already ${stored.state}; pass skipIfFinished: true to ignore this.`,
       );
     }
-    const state = options.state ?? TrialState.COMPLETE;
-    if (state !== TrialState.COMPLETE && state !== TrialState.PRUNED && state !== TrialState.FAIL) {
+    const state = options.state;
+    if (
+      state !== undefined &&
+      state !== TrialState.COMPLETE &&
+      state !== TrialState.PRUNED &&
+      state !== TrialState.FAIL
+    ) {
       throw new InvalidArgumentError(`tell: state must be COMPLETE, PRUNED or FAIL, not ${state}.`);
     }
     let values: number[] | null = null;
-    let finalState: TrialState = state;
+    let finalState: TrialState = state ?? TrialState.COMPLETE;
     let reason: string | undefined;
-    if (state === TrialState.COMPLETE) {
-      if (options.values === undefined) {
-        throw new InvalidArgumentError("tell: a COMPLETE trial needs values.");
-      }
-      const outcome = checkValues(options.values, this.directions.length);
+    if (state === undefined || state === TrialState.COMPLETE) {
+      const outcome =
+        options.values === undefined
+          ? { ok: false as const, reason: "tell was given no values (None in Optuna's words)." }
+          : checkValues(options.values, this.directions.length);
       if (outcome.ok) values = outcome.values;
-      else {
+      else if (state === TrialState.COMPLETE) {
+        // Optuna refuses an explicit COMPLETE it cannot store, and the trial stays RUNNING.
+        throw new InvalidArgumentError(
+          `tell: a COMPLETE trial needs values, one number per objective: ${outcome.reason} ` +
+            "Pass them, or leave the state out to mark the trial FAIL.",
+        );
+      } else {
         finalState = TrialState.FAIL;
         reason = outcome.reason;
       }
@@ -206,8 +241,22 @@ export class Study implements TrialHost {
     failReason?: string,
   ): Promise<FrozenTrial> {
     const live = this.live.get(number);
+    if (live !== undefined) {
+      try {
+        await live.flush();
+      } catch (error) {
+        // Something the trial was told could not be stored: it must not end as if it had been.
+        // It ends FAIL with the reason, and the error goes on to the caller.
+        const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        await this.finishTrial(number, stored, TrialState.FAIL, null, why).catch(
+          (failure: unknown) => {
+            logger.warn(`Trial ${number} could not be marked FAIL: ${String(failure)}`);
+          },
+        );
+        throw error;
+      }
+    }
     this.live.delete(number);
-    if (live !== undefined) await live.flush().catch(() => undefined);
     const current = live === undefined ? stored : await this.storage.getTrial(stored.trialId);
     const finalValues =
       state === TrialState.PRUNED ? prunedValues(current, this.directions.length) : values;
@@ -243,6 +292,9 @@ export class Study implements TrialHost {
    * Parameters not given are sampled as usual.
    */
   async enqueueTrial(params: Params, options: EnqueueOptions = {}): Promise<void> {
+    for (const name of Object.keys(params)) checkName("enqueueTrial: the parameter name", name);
+    const fixed = checkJsonValue("enqueueTrial: the parameters", params);
+    const userAttrs = checkAttrs("enqueueTrial: user attribute", options.userAttrs ?? {});
     if (options.skipIfExists) {
       const trials = await this.storage.getAllTrials(this.studyId);
       const same = trials.some((t) => {
@@ -264,8 +316,8 @@ export class Study implements TrialHost {
     }
     await this.storage.createNewTrial(this.studyId, {
       state: TrialState.WAITING,
-      systemAttrs: { fixed_params: params as Record<string, JsonValue> },
-      userAttrs: options.userAttrs ?? {},
+      systemAttrs: { fixed_params: fixed },
+      userAttrs,
     });
   }
 
@@ -281,16 +333,19 @@ export class Study implements TrialHost {
     }
     const params: Record<string, StoredParam> = {};
     for (const [name, distribution] of Object.entries(trial.distributions)) {
+      checkName("addTrial: the parameter name", name);
       params[name] = { internal: distribution.toInternalRepr(trial.params[name]), distribution };
     }
+    const userAttrs = checkAttrs("addTrial: user attribute", trial.userAttrs);
+    const systemAttrs = checkAttrs("addTrial: system attribute", trial.systemAttrs);
     await this.storage.createNewTrial(this.studyId, {
       state: trial.state,
       values: trial.values,
       datetimeStart: trial.datetimeStart,
       datetimeComplete: trial.datetimeComplete,
       params,
-      userAttrs: trial.userAttrs,
-      systemAttrs: trial.systemAttrs,
+      userAttrs,
+      systemAttrs,
       intermediateValues: trial.intermediateValues,
     });
   }
@@ -339,16 +394,27 @@ export class Study implements TrialHost {
     return this.storage.getStudyUserAttrs(this.studyId);
   }
 
-  setUserAttr(key: string, value: JsonValue): Promise<void> {
-    return this.storage.setStudyUserAttr(this.studyId, key, value);
+  /** Sets a study user attribute; the key and value are checked at the call (see `Trial.setUserAttr`). */
+  async setUserAttr(key: string, value: JsonValue): Promise<void> {
+    checkName("study.setUserAttr: the key", key);
+    const stored = checkJsonValue(
+      `study.setUserAttr: user attribute ${JSON.stringify(key)}`,
+      value,
+    );
+    await this.storage.setStudyUserAttr(this.studyId, key, stored);
   }
 
   systemAttrs(): Promise<Readonly<Record<string, JsonValue>>> {
     return this.storage.getStudySystemAttrs(this.studyId);
   }
 
-  setSystemAttr(key: string, value: JsonValue): Promise<void> {
-    return this.storage.setStudySystemAttr(this.studyId, key, value);
+  async setSystemAttr(key: string, value: JsonValue): Promise<void> {
+    checkName("study.setSystemAttr: the key", key);
+    const stored = checkJsonValue(
+      `study.setSystemAttr: system attribute ${JSON.stringify(key)}`,
+      value,
+    );
+    await this.storage.setStudySystemAttr(this.studyId, key, stored);
   }
 
   /** Trials as flat rows (Optuna's `trials_dataframe` columns: `params_x`, `user_attrs_k`...). */

@@ -7,10 +7,12 @@ import {
   singleValue,
 } from "../distributions/index.js";
 import { InvalidArgumentError, UpdateFinishedTrialError } from "../errors/index.js";
+import { checkJsonValue, checkName } from "../json/check.js";
 import type { JsonValue } from "../json/python.js";
 import { logger } from "../logging/index.js";
 import type { Pruner } from "../pruners/pruner.js";
 import type { Sampler } from "../samplers/sampler.js";
+import { trackWrite } from "../storages/pending-writes.js";
 import type { Storage, StoredParam, TrialUpdate } from "../storages/storage.js";
 import type { StudySnapshot } from "../study/snapshot.js";
 import type { FrozenTrial } from "./frozen.js";
@@ -25,15 +27,22 @@ export interface TrialHost {
   readonly directions: readonly StudyDirection[];
   /** A fresh snapshot of the study. */
   snapshot(): Promise<StudySnapshot>;
+  /**
+   * The distribution of a parameter name in the study's other trials, if any: one suggested
+   * in this process, else one found in `snapshot`. Suggestions are checked against it.
+   */
+  knownDistribution(name: string, snapshot: StudySnapshot): Distribution | undefined;
+  /** Records the distribution of a name suggested in this process. */
+  noteDistribution(name: string, distribution: Distribution): void;
 }
-
-/** Pending writes are flushed at least this often while a trial runs. */
-const FLUSH_INTERVAL_MS = 1000;
 
 /**
  * A trial running in this process. Suggestions are sampled synchronously from the snapshot
- * taken at start and written to the storage in batches: before `report`, `shouldPrune`,
- * when the trial ends, and on a timer. Storage calls run one after another in call order.
+ * taken at start and checked at the call (names, compatibility with the study's other
+ * trials, attribute values). What the trial is told is queued at once and written when the
+ * caller's synchronous run ends (so what one run says is one write), in call order: before
+ * the objective's next await resolves, and before `storage.close()` ends. A failed write is
+ * raised at the trial's next `report`, `shouldPrune` or end.
  */
 export class LiveTrial extends SuggestingTrial implements Trial {
   readonly number: number;
@@ -56,9 +65,12 @@ export class LiveTrial extends SuggestingTrial implements Trial {
   private pendingUserAttrs: Record<string, JsonValue> = {};
   private pendingSystemAttrs: Record<string, JsonValue> = {};
   private hasPending = false;
-  private timer: NodeJS.Timeout | undefined;
+  /** A write of the pending changes is queued to run when the caller's synchronous run ends. */
+  private scheduled = false;
+  /** Every write, one after the other; never rejects (failures go to `writeError`). */
   private chain: Promise<void> = Promise.resolve();
-  private chainError: unknown = undefined;
+  /** The first failed write not yet raised to the user. */
+  private writeError: { error: unknown } | null = null;
   /** Created on first use of `signal`: an AbortController costs more than a whole trial. */
   private abort: AbortController | null = null;
   /** Set once the trial has ended (in this process or from outside). */
@@ -130,11 +142,18 @@ export class LiveTrial extends SuggestingTrial implements Trial {
       checkDistributionCompatibility(name, previous, distribution);
       return this.current[name];
     }
+    checkName("The parameter name", name);
+    if (distribution.kind === "categorical") checkChoices(name, distribution.choices);
+    // As Optuna's storages do when the suggestion is written: the name keeps one kind of
+    // distribution across the study's trials.
+    const known = this.host.knownDistribution(name, this.snapshotAtStart);
+    if (known !== undefined) checkDistributionCompatibility(name, known, distribution);
     const value = this.pick(name, distribution);
     const internal = distribution.toInternalRepr(value);
     const external = distribution.toExternalRepr(internal);
     this.current[name] = external;
     this.currentDistributions[name] = distribution;
+    this.host.noteDistribution(name, distribution);
     this.pendingParams[name] = { internal, distribution };
     this.changed();
     return external;
@@ -165,23 +184,22 @@ export class LiveTrial extends SuggestingTrial implements Trial {
     );
   }
 
+  /** Something to write: queue a write for when the caller's synchronous run ends. */
   private changed(): void {
     this.view = null;
     this.hasPending = true;
-    if (this.timer === undefined) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        void this.flush().catch(() => undefined);
-      }, FLUSH_INTERVAL_MS);
-      this.timer.unref();
-    }
+    if (this.scheduled) return;
+    this.scheduled = true;
+    const written = new Promise<void>((resolve) => {
+      queueMicrotask(() => {
+        this.scheduled = false;
+        void this.queueWrite().then(resolve);
+      });
+    });
+    trackWrite(this.host.storage, written);
   }
 
   private takePending(): TrialUpdate | null {
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
     if (!this.hasPending) return null;
     const update: TrialUpdate = {};
     if (Object.keys(this.pendingParams).length > 0) update.params = this.pendingParams;
@@ -198,28 +216,33 @@ export class LiveTrial extends SuggestingTrial implements Trial {
     return update;
   }
 
-  /** Runs a storage operation after the ones before it; remembers a failure for the next await. */
-  private enqueue(operation: () => Promise<void>): Promise<void> {
-    const next = this.chain.then(operation);
-    this.chain = next.catch((error: unknown) => {
-      this.chainError ??= error;
-    });
-    return next;
+  /**
+   * Queues `update` (default: what is pending) after the writes before it. The returned
+   * promise settles when it is written and never rejects: a failure is kept for `raise`.
+   */
+  private queueWrite(update: TrialUpdate | null = this.takePending()): Promise<void> {
+    if (update === null) return this.chain;
+    this.chain = this.chain
+      .then(() => this.host.storage.updateTrial(this.trialId, update))
+      .catch((error: unknown) => {
+        this.writeError ??= { error };
+      });
+    return this.chain;
   }
 
-  /** Writes pending suggestions, reports and attributes to the storage. */
-  flush(): Promise<void> {
-    const update = this.takePending();
-    if (update === null) return this.chain.then(() => this.rethrow());
-    return this.enqueue(() => this.host.storage.updateTrial(this.trialId, update));
-  }
-
-  private rethrow(): void {
-    if (this.chainError !== undefined) {
-      const error = this.chainError;
-      this.chainError = undefined;
-      throw error;
+  /** Throws the first failed write not raised yet. */
+  private raise(): void {
+    const failed = this.writeError;
+    if (failed !== null) {
+      this.writeError = null;
+      throw failed.error;
     }
+  }
+
+  /** Writes what is pending and waits for every queued write; throws one that failed. */
+  async flush(): Promise<void> {
+    await this.queueWrite();
+    this.raise();
   }
 
   async report(value: number, step: number): Promise<void> {
@@ -243,7 +266,8 @@ export class LiveTrial extends SuggestingTrial implements Trial {
     }
     this.intermediate.set(step, value);
     this.pendingIntermediate.set(step, value);
-    this.changed();
+    this.view = null;
+    this.hasPending = true;
     await this.flush();
   }
 
@@ -257,20 +281,33 @@ export class LiveTrial extends SuggestingTrial implements Trial {
     await this.flush();
     const snapshot = await this.host.snapshot();
     const self = snapshot.trials[this.number] ?? this.frozen();
-    return this.host.pruner.prune(snapshot, self.trialId === this.trialId ? self : this.frozen());
+    const current = self.trialId === this.trialId ? self : this.frozen();
+    // What the pruner records (successive halving's rungs) is stored before the answer, as
+    // Optuna writes it, so that the next decision of any worker sees it.
+    const pruned = this.host.pruner.prune(snapshot, current, (key, value) =>
+      this.setSystemAttr(key, value),
+    );
+    await this.flush();
+    return pruned;
   }
 
   setUserAttr(key: string, value: JsonValue): void {
     this.ensureRunning("set a user attribute");
-    this.attrs[key] = structuredClone(value);
-    this.pendingUserAttrs[key] = this.attrs[key]!;
+    checkName("setUserAttr: the key", key);
+    const stored = checkJsonValue(`setUserAttr: user attribute ${JSON.stringify(key)}`, value);
+    this.attrs[key] = stored;
+    this.pendingUserAttrs[key] = stored;
     this.changed();
   }
 
   /** Sets a system attribute (for samplers and integrations). */
   setSystemAttr(key: string, value: JsonValue): void {
     this.ensureRunning("set a system attribute");
-    this.pendingSystemAttrs[key] = structuredClone(value);
+    checkName("setSystemAttr: the key", key);
+    this.pendingSystemAttrs[key] = checkJsonValue(
+      `setSystemAttr: system attribute ${JSON.stringify(key)}`,
+      value,
+    );
     this.changed();
   }
 
@@ -291,7 +328,8 @@ export class LiveTrial extends SuggestingTrial implements Trial {
     update.state = state;
     update.values = values;
     try {
-      await this.enqueue(() => this.host.storage.updateTrial(this.trialId, update));
+      await this.queueWrite(update);
+      this.raise();
     } finally {
       this.abort?.abort();
     }
@@ -314,5 +352,14 @@ export class LiveTrial extends SuggestingTrial implements Trial {
   /** Suggests a parameter from a distribution object (as `ask(fixedDistributions)` needs). */
   suggestDistribution(name: string, distribution: Distribution): unknown {
     return this.suggest(name, distribution);
+  }
+}
+
+/** Categorical string choices are stored in the distribution's JSON: they must be valid text. */
+function checkChoices(name: string, choices: readonly unknown[]): void {
+  for (const choice of choices) {
+    if (typeof choice === "string") {
+      checkJsonValue(`suggestCategorical(${JSON.stringify(name)}): a choice`, choice);
+    }
   }
 }

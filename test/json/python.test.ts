@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -230,5 +232,52 @@ describe("pythonJsonLoads", () => {
     expect(() => pythonJsonLoads("{bad")).toThrow(SyntaxError);
     expect(() => pythonJsonLoads("NaNx")).toThrow(SyntaxError);
     expect(() => pythonJsonLoads("[Infinity,]")).toThrow(SyntaxError);
+  });
+});
+
+describe("pythonJsonDumps only ever writes valid JSON", () => {
+  it("writes array holes and undefined items as null, leaves undefined fields out", () => {
+    const losses: number[] = [];
+    losses[1] = 0.5; // a per-epoch list with a skipped epoch
+    expect(pythonJsonDumps(losses)).toBe("[null, 0.5]");
+    expect(pythonJsonDumps(new Array(2))).toBe("[null, null]");
+    expect(pythonJsonDumps([undefined, 1] as unknown as JsonValue)).toBe("[null, 1]");
+    expect(pythonJsonDumps({ a: undefined, b: 1 } as unknown as JsonValue)).toBe('{"b": 1}');
+    // The same as JSON.stringify, and what Python reads back.
+    expect(JSON.parse(pythonJsonDumps(losses))).toEqual(JSON.parse(JSON.stringify(losses)));
+  });
+
+  it("throws instead of writing what JSON cannot hold", () => {
+    const circular: Record<string, unknown> = {};
+    circular["self"] = circular;
+    const bad: unknown[] = [
+      () => 1,
+      Symbol("s"),
+      10n,
+      circular,
+      new Date(0),
+      new Map([["a", 1]]),
+      new Set([1]),
+      { nested: [new (class Point {})()] },
+    ];
+    for (const value of bad) expect(() => pythonJsonDumps(value as object)).toThrow(TypeError);
+  });
+
+  it("writes text that Python's json module (Optuna's reader) parses", () => {
+    if (!existsSync("/usr/bin/python3")) return;
+    const sparse: number[] = [];
+    sparse[2] = 1;
+    const holey: unknown[] = [];
+    holey[1] = 1;
+    const values: unknown[] = [sparse, new Array(3), { a: holey }, [[], [undefined]]];
+    for (const value of values) {
+      const text = pythonJsonDumps(value as JsonValue);
+      const back = execFileSync(
+        "/usr/bin/python3",
+        ["-c", "import json,sys; print(json.dumps(json.loads(sys.stdin.read())))"],
+        { input: text, encoding: "utf8" },
+      ).trim();
+      expect(back).toBe(text);
+    }
   });
 });

@@ -15,6 +15,7 @@ import {
   type HeartbeatSettings,
   heartbeatSettings,
 } from "../heartbeat.js";
+import { settleWrites } from "../pending-writes.js";
 import type { FrozenStudy, Storage, StoredParam, TrialTemplate, TrialUpdate } from "../storage.js";
 
 interface TrialRecord {
@@ -345,6 +346,7 @@ export class InMemoryStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    await settleWrites(this); // what live trials were told and not written yet
     this.closed = true;
   }
 }

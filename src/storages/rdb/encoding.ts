@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError, StorageError } from "../../errors/index.js";
 import { type JsonValue, pythonJsonDumps, pythonJsonLoads } from "../../json/python.js";
+import { logger } from "../../logging/index.js";
 import type { StudyDirection, TrialState } from "../../trial/state.js";
 
 /** Optuna's `MAX_INDEXED_STRING_LENGTH`: study names, attribute keys and parameter names. */
@@ -90,6 +91,32 @@ export function encodeJson(value: JsonValue): string {
 export function decodeJson(text: unknown): JsonValue {
   if (typeof text !== "string") return null;
   return pythonJsonLoads(text);
+}
+
+const undecodableStudyAttrs = new Set<string>();
+
+/**
+ * A study attribute as stored, or undefined (with one warning) when its text is not JSON, so
+ * that one corrupt row never makes `getAllStudySummaries` of the whole storage fail.
+ */
+export function decodeStudyAttr(
+  studyId: number,
+  key: string,
+  text: unknown,
+): JsonValue | undefined {
+  try {
+    return decodeJson(text);
+  } catch (error) {
+    const id = `${studyId} ${key}`;
+    if (!undecodableStudyAttrs.has(id)) {
+      undecodableStudyAttrs.add(id);
+      const why = error instanceof Error ? error.message : String(error);
+      logger.warn(
+        `The stored attribute ${JSON.stringify(key)} of study ${studyId} cannot be read and is left out: ${why}`,
+      );
+    }
+    return undefined;
+  }
 }
 
 function pad(n: number, width = 2): string {

@@ -32,6 +32,7 @@ import {
   heartbeatSettings,
   timerHeartbeat,
 } from "../heartbeat.js";
+import { settleWrites } from "../pending-writes.js";
 import type { FrozenStudy, Storage, StoredParam, TrialTemplate, TrialUpdate } from "../storage.js";
 import type { RdbDriver, Row, SqlValue, Tx } from "./driver.js";
 import {
@@ -40,6 +41,7 @@ import {
   decodeJson,
   decodeObjectiveValue,
   decodeState,
+  decodeStudyAttr,
   decodeValue,
   encodeDirection,
   encodeIntermediate,
@@ -478,7 +480,10 @@ export class RdbStorage implements Storage {
         [studyId],
       );
       const attrs: Record<string, JsonValue> = {};
-      for (const r of rows) attrs[String(r["key"])] = decodeJson(r["value_json"]);
+      for (const r of rows) {
+        const value = decodeStudyAttr(studyId, String(r["key"]), r["value_json"]);
+        if (value !== undefined) attrs[String(r["key"])] = value;
+      }
       return attrs;
     });
   }
@@ -511,7 +516,8 @@ export class RdbStorage implements Storage {
         )) {
           const id = num(r["study_id"]);
           const record = byStudy.get(id) ?? {};
-          record[String(r["key"])] = decodeJson(r["value_json"]);
+          const value = decodeStudyAttr(id, String(r["key"]), r["value_json"]);
+          if (value !== undefined) record[String(r["key"])] = value;
           byStudy.set(id, record);
         }
         return byStudy;
@@ -1274,6 +1280,7 @@ export class RdbStorage implements Storage {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    await settleWrites(this); // what live trials were told and not written yet
     this.closed = true;
     await this.heartbeatThread?.close();
     await this.driver.close();
