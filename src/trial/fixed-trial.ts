@@ -1,6 +1,7 @@
 import type { Distribution, Params, SearchSpace } from "../distributions/index.js";
 import { checkDistributionCompatibility } from "../distributions/index.js";
 import { InvalidArgumentError } from "../errors/index.js";
+import { checkJsonValue, checkName } from "../json/check.js";
 import type { JsonValue } from "../json/python.js";
 import { logger } from "../logging/index.js";
 import { SuggestingTrial, type Trial } from "./trial.js";
@@ -64,7 +65,9 @@ export class FixedTrial extends SuggestingTrial implements Trial {
     return false;
   }
 
+  /** Checked as a live trial checks it, so that a unit test meets the same errors. */
   setUserAttr(key: string, value: JsonValue): void {
-    this.attrs[key] = structuredClone(value);
+    checkName("setUserAttr: the key", key);
+    this.attrs[key] = checkJsonValue(`setUserAttr: user attribute ${JSON.stringify(key)}`, value);
   }
 }

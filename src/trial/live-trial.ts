@@ -193,7 +193,7 @@ export class LiveTrial extends SuggestingTrial implements Trial {
     const written = new Promise<void>((resolve) => {
       queueMicrotask(() => {
         this.scheduled = false;
-        void this.queueWrite().then(resolve);
+        void this.queueWrite(this.takePending(), true).then(resolve);
       });
     });
     trackWrite(this.host.storage, written);
@@ -219,12 +219,23 @@ export class LiveTrial extends SuggestingTrial implements Trial {
   /**
    * Queues `update` (default: what is pending) after the writes before it. The returned
    * promise settles when it is written and never rejects: a failure is kept for `raise`.
+   * A failed `background` write (one nobody awaits) is also logged at once, so that it is
+   * seen even when the trial is never awaited again.
    */
-  private queueWrite(update: TrialUpdate | null = this.takePending()): Promise<void> {
+  private queueWrite(
+    update: TrialUpdate | null = this.takePending(),
+    background = false,
+  ): Promise<void> {
     if (update === null) return this.chain;
     this.chain = this.chain
       .then(() => this.host.storage.updateTrial(this.trialId, update))
       .catch((error: unknown) => {
+        if (background) {
+          logger.warn(
+            `Could not store what trial ${this.number} was told: ${describeError(error)} ` +
+              "(raised at the trial's next report, shouldPrune or end).",
+          );
+        }
         this.writeError ??= { error };
       });
     return this.chain;
@@ -353,6 +364,10 @@ export class LiveTrial extends SuggestingTrial implements Trial {
   suggestDistribution(name: string, distribution: Distribution): unknown {
     return this.suggest(name, distribution);
   }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /** Categorical string choices are stored in the distribution's JSON: they must be valid text. */

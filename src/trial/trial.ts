@@ -38,7 +38,11 @@ export interface Trial {
   report(value: number, step: number): Promise<void>;
   /** Whether the pruner says this trial should stop now (then throw `TrialPruned`). */
   shouldPrune(): Promise<boolean>;
-  /** Attaches a JSON value to the trial. */
+  /**
+   * Attaches a JSON value to the trial, stored as soon as the caller's synchronous code ends.
+   * Throws `InvalidArgumentError` at the call for a key or value no storage could hold the same
+   * way (README, "Names and attribute values"); array holes are stored as null.
+   */
   setUserAttr(key: string, value: JsonValue): void;
 }
 

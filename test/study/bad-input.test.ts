@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   createStudy,
+  FixedTrial,
   getAllStudySummaries,
   InMemoryStorage,
   InvalidArgumentError,
@@ -240,4 +241,14 @@ describe("odd names and attribute values", () => {
       expect(results[i], backends[i]!.name).toEqual(reference);
     }
   }, 120_000);
+});
+
+describe("FixedTrial.setUserAttr", () => {
+  it("checks keys and values as a live trial does", () => {
+    const trial = new FixedTrial({});
+    expect(() => trial.setUserAttr("when", new Date(0) as never)).toThrow(InvalidArgumentError);
+    expect(() => trial.setUserAttr("a\u0000", 1)).toThrow(/NUL/);
+    trial.setUserAttr("losses", sparse);
+    expect(trial.userAttrs["losses"]).toEqual([null, 0.5]);
+  });
 });

@@ -22,6 +22,7 @@ import {
   TrialState,
   Verbosity,
 } from "../../src/index.js";
+import { setLogSink } from "../../src/logging/index.js";
 import { openStorage } from "../../src/storages/resolve.js";
 import type { Storage, TrialUpdate } from "../../src/storages/storage.js";
 import type { LiveTrial } from "../../src/trial/live-trial.js";
@@ -189,6 +190,27 @@ describe("a failed write is never dropped", () => {
     const stored = (await study.trials())[0]!;
     expect(stored.state).toBe(TrialState.FAIL);
     expect(String(stored.systemAttrs["fail_reason"])).toMatch(/connection dropped/);
+  });
+
+  it("a write nobody awaits is logged at once, and raised by the trial's next await", async () => {
+    const storage = new FlakyStorage();
+    const study = await createStudy({ storage });
+    const trial = await study.ask();
+    storage.failing = true;
+    const lines: string[] = [];
+    const previous = setLogSink((line) => lines.push(line));
+    setVerbosity(Verbosity.WARNING);
+    try {
+      trial.setUserAttr("note", "lost?");
+      await sleep(0);
+      expect(lines.join("\n")).toMatch(/Could not store what trial 0 was told.*connection dropped/);
+    } finally {
+      setLogSink(previous);
+      setVerbosity(Verbosity.ERROR);
+    }
+    storage.failing = false;
+    await expect(trial.report(1, 0)).rejects.toThrow(/connection dropped/);
+    await trial.report(1, 1); // raised once
   });
 
   it("report raises it, and optimize fails the trial and rethrows", async () => {
