@@ -13,19 +13,21 @@
  * same choice as Optuna, so a study shared with Optuna agrees on brackets). Workers need no
  * coordination. Within a bracket, a trial is compared only with the trials of that bracket.
  *
- * With `maxResource: "auto"` the brackets come from the first trial to complete (its last step
- * + 1), as Optuna does when it first sees a completed trial; until then nothing is pruned and,
- * as in Optuna, nothing is recorded in the rungs (see successive-halving.ts).
+ * With `maxResource: "auto"` the brackets come from the completed trials the first time the
+ * pruner sees one with a reported step (their largest last step + 1), and are kept for the
+ * study, as Optuna's pruner object keeps them; until then nothing is pruned or recorded, and
+ * samplers see every trial.
  */
 
 import { InvalidArgumentError } from "../errors/index.js";
 import { singleDirection } from "../study/best.js";
 import { makeSnapshot, type StudySnapshot } from "../study/snapshot.js";
 import type { FrozenTrial } from "../trial/frozen.js";
+import { TrialState } from "../trial/state.js";
 import { crc32String } from "./crc32.js";
 import { logCorrectlyRounded } from "./log.js";
-import type { Pruner } from "./pruner.js";
-import { ashaPrune, firstCompletedWithSteps } from "./successive-halving.js";
+import type { Pruner, RecordAttr } from "./pruner.js";
+import { ashaPrune } from "./successive-halving.js";
 import { checkInteger } from "./validate.js";
 
 /** Options of `HyperbandPruner` (Optuna's defaults). */
@@ -33,8 +35,9 @@ export interface HyperbandPrunerOptions {
   /** Steps before the first rung of the most aggressive bracket. Default 1. */
   minResource?: number;
   /**
-   * The largest number of steps a trial runs (R in the paper). "auto" (default): the last step
-   * + 1 of the first completed trial; no pruning until a trial completed.
+   * The largest number of steps a trial runs (R in the paper). "auto" (default): when the
+   * pruner first sees a completed trial with a reported step, the largest last step of the
+   * completed trials + 1, kept for the study; no pruning before.
    */
   maxResource?: "auto" | number;
   /** η: each rung keeps the best 1/η of its trials; also sets the number of brackets. Default 3. */
@@ -122,14 +125,34 @@ export class HyperbandPruner implements Pruner {
     }
   }
 
-  /** The brackets given the study's trials; null while "auto" has no completed trial. */
+  /** "auto": the brackets computed for each study (by name), as Optuna's pruner keeps them. */
+  private readonly autoBrackets = new Map<string, HyperbandBrackets>();
+
+  /**
+   * The brackets of the study; with "auto", those computed at the first `prune` call that saw
+   * a completed trial, or null before.
+   */
   brackets(study: StudySnapshot): HyperbandBrackets | null {
     if (this.maxResource !== "auto") {
       return hyperbandBrackets(this.minResource, this.maxResource, this.reductionFactor);
     }
-    const first = firstCompletedWithSteps(study.trials);
-    if (first === null) return null;
-    return hyperbandBrackets(this.minResource, first.lastStep! + 1, this.reductionFactor);
+    return this.autoBrackets.get(study.studyName) ?? null;
+  }
+
+  /** Optuna's `_try_initialization`: "auto" brackets from the completed trials' last steps. */
+  private initialize(study: StudySnapshot): HyperbandBrackets | null {
+    const known = this.brackets(study);
+    if (known !== null) return known;
+    let last: number | null = null;
+    for (const t of study.trials) {
+      if (t.state !== TrialState.COMPLETE) continue;
+      const step = t.lastStep;
+      if (step !== null && (last === null || step > last)) last = step;
+    }
+    if (last === null) return null;
+    const brackets = hyperbandBrackets(this.minResource, last + 1, this.reductionFactor);
+    this.autoBrackets.set(study.studyName, brackets);
+    return brackets;
   }
 
   /** The bracket of a trial, or null before the brackets are known. */
@@ -154,21 +177,25 @@ export class HyperbandPruner implements Pruner {
     return makeSnapshot(study.studyName, study.directions, trials);
   }
 
-  prune(study: StudySnapshot, trial: FrozenTrial): boolean {
+  prune(study: StudySnapshot, trial: FrozenTrial, record: RecordAttr = () => undefined): boolean {
     const direction = singleDirection(study.directions, "HyperbandPruner");
-    const brackets = this.brackets(study);
+    const brackets = this.initialize(study);
     if (brackets === null || brackets.nBrackets <= 0) return false;
     const bracket = hyperbandBracketOf(study.studyName, trial.number, brackets);
     const members = study.trials.filter(
       (t) => hyperbandBracketOf(study.studyName, t.number, brackets) === bracket,
     );
-    return ashaPrune(members, trial, {
-      minResource: this.minResource,
-      reductionFactor: this.reductionFactor,
-      minEarlyStoppingRate: bracket,
-      bootstrapCount: this.bootstrapCount,
-      direction,
-      recordsAfter: this.maxResource === "auto" ? firstCompletedWithSteps(study.trials) : null,
-    });
+    return ashaPrune(
+      members,
+      trial,
+      {
+        minResource: this.minResource,
+        reductionFactor: this.reductionFactor,
+        minEarlyStoppingRate: bracket,
+        bootstrapCount: this.bootstrapCount,
+        direction,
+      },
+      record,
+    );
   }
 }

@@ -1,7 +1,7 @@
 import { singleDirection } from "../study/best.js";
 import type { StudySnapshot } from "../study/snapshot.js";
 import type { FrozenTrial } from "../trial/frozen.js";
-import type { Pruner } from "./pruner.js";
+import type { Pruner, RecordAttr } from "./pruner.js";
 import { checkInteger, checkNumber, sortedSteps } from "./validate.js";
 
 /** Options of `PatientPruner` (Optuna's defaults). */
@@ -41,7 +41,7 @@ export class PatientPruner implements Pruner {
     this.minDelta = checkNumber(owner, "minDelta", options.minDelta ?? 0, 0);
   }
 
-  prune(study: StudySnapshot, trial: FrozenTrial): boolean {
+  prune(study: StudySnapshot, trial: FrozenTrial, record?: RecordAttr): boolean {
     if (trial.lastStep === null) return false;
     const values = sortedSteps(trial.intermediateValues).map(([, v]) => v);
     if (values.length <= this.patience + 1) return false;
@@ -52,6 +52,6 @@ export class PatientPruner implements Pruner {
     // NaN on either side compares false: no pruning, as numpy.
     const stalled = maximize ? before - this.minDelta > after : before + this.minDelta < after;
     if (!stalled) return false;
-    return this.wrappedPruner === null ? true : this.wrappedPruner.prune(study, trial);
+    return this.wrappedPruner === null ? true : this.wrappedPruner.prune(study, trial, record);
   }
 }

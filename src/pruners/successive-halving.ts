@@ -1,42 +1,21 @@
 /**
  * Asynchronous successive halving (ASHA; Li et al. 2020, "A System for Massively Parallel
  * Hyperparameter Tuning", https://arxiv.org/abs/1810.05934), as Optuna's
- * SuccessiveHalvingPruner.
+ * SuccessiveHalvingPruner, decision for decision.
  *
  * Rung r of a trial is reached at step minResource · reductionFactor^(minEarlyStoppingRate + r).
- * When a trial reaches a rung, its value there is compared with the values every other trial
- * had at that rung: it goes on only if it is among the best 1/reductionFactor of them (or,
- * while fewer than reductionFactor trials reached the rung, if it is the best so far).
+ * When a trial's last step (its largest reported step, whatever the order of the reports)
+ * reaches a rung, its value at that step is recorded as the trial's system attribute
+ * `completed_rung_{r}` and compared with what every other trial recorded for that rung: the
+ * trial goes on only if it is among the best 1/reductionFactor of them (or, while fewer than
+ * reductionFactor trials reached the rung, if it is the best so far).
  *
- * ## Rung values without writes
- *
- * Optuna records a trial's value at rung r in the system attribute `completed_rung_{r}` when
- * `prune` sees the trial reach the rung, and compares against the attributes of the other
- * trials. Our pruners are read-only (they get a snapshot), so the rung values are derived from
- * the intermediate values instead, by replaying the calls Optuna would have seen, on the
- * assumption that the objective asks `shouldPrune()` after every `report()` (the documented
- * pattern):
- *
- * - at each reported step (ascending), every rung whose promotion step is at or before it,
- *   from the first rung not yet recorded upwards, gets the value reported at that step (so a
- *   trial reporting every step records rung r at exactly its promotion step); a NaN value
- *   records nothing (Optuna prunes such a trial before recording);
- * - a PRUNED trial's last call recorded the rungs up to the one that pruned it; when that step
- *   crossed several rungs, which one it was is decided again against the trials that had
- *   finished before it (by completion time; exact when trials ran one after another);
- * - with `minResource: "auto"`, Optuna records nothing until a trial has completed (the
- *   pruner cannot compute the rungs before): trials that finished no later than the first
- *   trial to complete with a reported step have no rung values.
- *
- * For a study run sequentially with `shouldPrune()` after every report, the decisions equal
- * Optuna's exactly (tested against Optuna, sparse reports included). With several workers they
- * may differ only where Optuna's own outcome depends on timing: a pruned trial re-decided
- * against other trials than it saw, and with "auto" a trial running while the first trial
- * completed (Optuna records its rungs from its next call on, at that call's step; here at the
- * rungs' own steps), or a worker whose Optuna process first saw several completed trials
- * (Optuna takes the largest last step; here always the first trial to complete). In exchange,
- * decisions depend only on the snapshot and the trial, so workers need no coordination, no
- * pruner state survives in a process, and nothing is written to the storage.
+ * The rung values are written where Optuna writes them, under Optuna's keys, at the moment
+ * Optuna writes them (in `shouldPrune`), so the decisions equal Optuna's for any order of
+ * reports and any mix of finished and running trials, and a study shared with Optuna workers
+ * agrees on every rung. With `minResource: "auto"`, the pruner computes the rungs the first
+ * time it sees a completed trial with a reported step (the largest such last step / 100), and
+ * keeps them for the study, as Optuna's pruner object does.
  */
 
 import { InvalidArgumentError } from "../errors/index.js";
@@ -44,15 +23,15 @@ import { singleDirection } from "../study/best.js";
 import type { StudySnapshot } from "../study/snapshot.js";
 import type { FrozenTrial } from "../trial/frozen.js";
 import { type StudyDirection, TrialState } from "../trial/state.js";
-import type { Pruner } from "./pruner.js";
-import { checkInteger, sortedSteps } from "./validate.js";
+import type { Pruner, RecordAttr } from "./pruner.js";
+import { checkInteger } from "./validate.js";
 
 /** Options of `SuccessiveHalvingPruner` (Optuna's defaults). */
 export interface SuccessiveHalvingPrunerOptions {
   /**
-   * Steps before the first rung (r in the paper). "auto" (default): the last step of the
-   * first completed trial divided by 100 (rounded down, at least 1); no pruning until a trial
-   * completed.
+   * Steps before the first rung (r in the paper). "auto" (default): when the pruner first
+   * sees a completed trial with a reported step, the largest last step of the completed trials
+   * divided by 100 (rounded down, at least 1), kept for the study; no pruning before.
    */
   minResource?: "auto" | number;
   /** Keep the best 1/reductionFactor of the trials at each rung (η in the paper). Default 4. */
@@ -70,181 +49,85 @@ export interface AshaConfig {
   minEarlyStoppingRate: number;
   bootstrapCount: number;
   direction: StudyDirection;
-  /**
-   * Trials finished no later than this one (by completion time, then number) have no rung
-   * values (see the module comment on "auto"); null when every trial records.
-   */
-  recordsAfter: FrozenTrial | null;
 }
 
-function completionKey(t: FrozenTrial): number {
-  return t.datetimeComplete?.getTime() ?? Number.POSITIVE_INFINITY;
+/** Optuna's key of the value a trial recorded at rung `rung`. */
+export function completedRungKey(rung: number): string {
+  return `completed_rung_${rung}`;
 }
 
-/** Whether a finished trial `t` ended no later than `reference`. */
-function finishedNoLaterThan(t: FrozenTrial, reference: FrozenTrial): boolean {
-  if (t.datetimeComplete === null) return false;
-  const a = completionKey(t);
-  const b = completionKey(reference);
-  return a < b || (a === b && t.number <= reference.number);
+/** The first rung the trial has not recorded yet. */
+function currentRung(trial: FrozenTrial): number {
+  let rung = 0;
+  while (completedRungKey(rung) in trial.systemAttrs) rung++;
+  return rung;
 }
 
 /**
- * The first trial to complete with at least one reported step (by completion time, then
- * number), or null. Optuna's "auto" resources are computed from the completed trials the first
- * time the pruner sees one; in a sequential study that is this trial alone.
+ * Whether `value` survives a rung where the values `competing` (itself included) were
+ * recorded: it must be among the best 1/η of them.
  */
-export function firstCompletedWithSteps(trials: readonly FrozenTrial[]): FrozenTrial | null {
-  let first: FrozenTrial | null = null;
-  for (const t of trials) {
-    if (t.state !== TrialState.COMPLETE || t.lastStep === null) continue;
-    if (
-      first === null ||
-      completionKey(t) < completionKey(first) ||
-      (completionKey(t) === completionKey(first) && t.number < first.number)
-    ) {
-      first = t;
-    }
-  }
-  return first;
-}
-
-function rungStep(config: AshaConfig, rung: number): number {
-  return config.minResource * config.reductionFactor ** (config.minEarlyStoppingRate + rung);
-}
-
-/**
- * Replays `report` + `shouldPrune` over `steps` on the assumption that the trial was promoted
- * at every rung it reached, and returns the rung values recorded.
- */
-function replayRungs(steps: readonly [number, number][], config: AshaConfig): number[] {
-  const rungs: number[] = [];
-  for (const [step, value] of steps) {
-    while (rungStep(config, rungs.length) <= step) {
-      if (Number.isNaN(value)) break;
-      rungs.push(value);
-    }
-  }
-  return rungs;
-}
-
-function compareNumbers(a: number, b: number): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Inserts `value` into the ascending array `sorted`. */
-function insertSorted(sorted: number[], value: number): void {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareNumbers(sorted[mid]!, value) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  sorted.splice(lo, 0, value);
-}
-
-/**
- * Whether `value` survives a rung where the other trials recorded `others` (ascending): it
- * must be among the best 1/η of all of them, itself included.
- */
-function isPromotable(value: number, others: readonly number[], config: AshaConfig): boolean {
-  const competing = [...others];
-  insertSorted(competing, value);
+function isPromotable(value: number, competing: number[], config: AshaConfig): boolean {
   let index = Math.floor(competing.length / config.reductionFactor) - 1;
   // Trials cannot be paused and resumed later, so until η trials reached the rung the trial
   // goes on only if it is the best one so far (as Optuna).
   if (index === -1) index = 0;
+  competing.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (config.direction === "maximize") return value >= competing[competing.length - 1 - index]!;
   return value <= competing[index]!;
 }
 
 /**
- * One `prune` call of Optuna's loop at the last reported step, starting at rung `rung`, given
- * the other trials' values per rung. Returns whether the trial is pruned and the rungs it
- * recorded (Optuna records a rung before comparing, so the rung that prunes it is recorded).
- */
-function decide(
-  step: number,
-  value: number,
-  rung: number,
-  table: readonly (readonly number[])[],
-  config: AshaConfig,
-): { pruned: boolean; recorded: number } {
-  let recorded = 0;
-  for (;;) {
-    if (step < rungStep(config, rung)) return { pruned: false, recorded };
-    if (Number.isNaN(value)) return { pruned: true, recorded };
-    recorded++;
-    const others = table[rung] ?? [];
-    if (others.length + 1 <= config.bootstrapCount) return { pruned: true, recorded };
-    if (!isPromotable(value, others, config)) return { pruned: true, recorded };
-    rung++;
-  }
-}
-
-function addRungs(table: number[][], rungs: readonly number[]): void {
-  for (let r = 0; r < rungs.length; r++) {
-    while (table.length <= r) table.push([]);
-    insertSorted(table[r]!, rungs[r]!);
-  }
-}
-
-/**
- * The other trials' values per rung (ascending), as Optuna's `completed_rung_{r}` attributes
- * would hold them. Finished trials are taken in the order they finished: a PRUNED trial's last
- * call is decided again against the trials that had finished before it, so that when one step
- * crossed several rungs, the rungs it recorded are known (exact for a sequential study).
- */
-function rungTable(
-  trials: readonly FrozenTrial[],
-  trial: FrozenTrial,
-  config: AshaConfig,
-): number[][] {
-  const finished: FrozenTrial[] = [];
-  const unfinished: FrozenTrial[] = [];
-  for (const t of trials) {
-    if (t.number === trial.number || t.intermediateValues.size === 0) continue;
-    if (config.recordsAfter !== null && finishedNoLaterThan(t, config.recordsAfter)) continue;
-    (t.datetimeComplete === null ? unfinished : finished).push(t);
-  }
-  finished.sort((a, b) => completionKey(a) - completionKey(b) || a.number - b.number);
-  const table: number[][] = [];
-  for (const t of finished) {
-    const steps = sortedSteps(t.intermediateValues);
-    if (t.state !== TrialState.PRUNED) {
-      addRungs(table, replayRungs(steps, config));
-      continue;
-    }
-    const rungs = replayRungs(steps.slice(0, -1), config);
-    const [step, value] = steps[steps.length - 1]!;
-    const { recorded } = decide(step, value, rungs.length, table, config);
-    for (let i = 0; i < recorded; i++) rungs.push(value);
-    addRungs(table, rungs);
-  }
-  for (const t of unfinished)
-    addRungs(table, replayRungs(sortedSteps(t.intermediateValues), config));
-  return table;
-}
-
-/**
  * The ASHA decision for `trial` among `trials` (every trial of the study, or of its Hyperband
- * bracket; `trial` itself may be among them).
+ * bracket; `trial` itself may be among them), recording each rung the trial reaches through
+ * `record` as Optuna's `prune` does.
  */
 export function ashaPrune(
   trials: readonly FrozenTrial[],
   trial: FrozenTrial,
   config: AshaConfig,
+  record: RecordAttr,
 ): boolean {
-  const steps = sortedSteps(trial.intermediateValues);
-  if (steps.length === 0) return false;
-  const [step, value] = steps[steps.length - 1]!;
-  // Rungs recorded by the earlier calls of this trial.
-  const rung = replayRungs(steps.slice(0, -1), config).length;
-  if (step < rungStep(config, rung)) return false;
-  if (Number.isNaN(value)) return true;
-  return decide(step, value, rung, rungTable(trials, trial, config), config).pruned;
+  const step = trial.lastStep;
+  if (step === null) return false;
+  const value = trial.intermediateValues.get(step)!;
+  let rung = currentRung(trial);
+  for (;;) {
+    const promotionStep =
+      config.minResource * config.reductionFactor ** (config.minEarlyStoppingRate + rung);
+    if (step < promotionStep) return false;
+    if (Number.isNaN(value)) return true;
+    const key = completedRungKey(rung);
+    record(key, value);
+    const competing: number[] = [];
+    for (const t of trials) {
+      const recorded = t.systemAttrs[key];
+      if (typeof recorded === "number") competing.push(recorded);
+    }
+    competing.push(value);
+    // `competing` includes the trial itself, hence <=.
+    if (competing.length <= config.bootstrapCount) return true;
+    if (!isPromotable(value, competing, config)) return true;
+    rung++;
+  }
 }
+
+/**
+ * Optuna's `_estimate_min_resource`: the largest last step of the completed trials / 100
+ * (at least 1), or null when no completed trial reported a step.
+ */
+export function estimateMinResource(trials: readonly FrozenTrial[]): number | null {
+  let last: number | null = null;
+  for (const t of trials) {
+    if (t.state !== TrialState.COMPLETE) continue;
+    const step = t.lastStep;
+    if (step !== null && (last === null || step > last)) last = step;
+  }
+  return last === null ? null : Math.max(Math.floor(last / 100), 1);
+}
+
+/** Does nothing with a recorded attribute (a caller that only wants the decision). */
+const discard: RecordAttr = () => undefined;
 
 /**
  * Prunes trials by asynchronous successive halving (Optuna's SuccessiveHalvingPruner, same
@@ -277,25 +160,36 @@ export class SuccessiveHalvingPruner implements Pruner {
     }
   }
 
-  prune(study: StudySnapshot, trial: FrozenTrial): boolean {
+  /** "auto": the minResource computed for each study (by name), as Optuna's pruner keeps it. */
+  private readonly autoMinResource = new Map<string, number>();
+
+  prune(study: StudySnapshot, trial: FrozenTrial, record: RecordAttr = discard): boolean {
     const direction = singleDirection(study.directions, "SuccessiveHalvingPruner");
+    if (trial.lastStep === null) return false;
     let minResource: number;
-    let recordsAfter: FrozenTrial | null = null;
     if (this.minResource === "auto") {
-      const first = firstCompletedWithSteps(study.trials);
-      if (first === null) return false;
-      minResource = Math.max(Math.floor(first.lastStep! / 100), 1);
-      recordsAfter = first;
+      let known = this.autoMinResource.get(study.studyName);
+      if (known === undefined) {
+        const estimated = estimateMinResource(study.trials);
+        if (estimated === null) return false;
+        known = estimated;
+        this.autoMinResource.set(study.studyName, known);
+      }
+      minResource = known;
     } else {
       minResource = this.minResource;
     }
-    return ashaPrune(study.trials, trial, {
-      minResource,
-      reductionFactor: this.reductionFactor,
-      minEarlyStoppingRate: this.minEarlyStoppingRate,
-      bootstrapCount: this.bootstrapCount,
-      direction,
-      recordsAfter,
-    });
+    return ashaPrune(
+      study.trials,
+      trial,
+      {
+        minResource,
+        reductionFactor: this.reductionFactor,
+        minEarlyStoppingRate: this.minEarlyStoppingRate,
+        bootstrapCount: this.bootstrapCount,
+        direction,
+      },
+      record,
+    );
   }
 }

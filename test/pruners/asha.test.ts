@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { InvalidArgumentError } from "../../src/errors/index.js";
+import type { JsonValue } from "../../src/json/python.js";
 import { crc32String } from "../../src/pruners/crc32.js";
 import {
   HyperbandPruner,
@@ -14,6 +15,7 @@ import {
   type SuccessiveHalvingPrunerOptions,
 } from "../../src/pruners/successive-halving.js";
 import { makeSnapshot } from "../../src/study/snapshot.js";
+import type { FrozenTrial } from "../../src/trial/frozen.js";
 import type { StudyDirection } from "../../src/trial/state.js";
 import { curveValues, replay, trialOf } from "./replay.js";
 
@@ -96,7 +98,36 @@ describe("SuccessiveHalvingPruner by hand", () => {
   const curve = (n: number, f: (t: number) => number) =>
     new Map(Array.from({ length: n }, (_, t) => [t, f(t)] as [number, number]));
 
-  it('"auto": minResource from the first completed trial (last step 399 → 3)', () => {
+  /** One decision; returns it with what the pruner recorded. */
+  const decide = (
+    pruner: SuccessiveHalvingPruner,
+    others: FrozenTrial[],
+    iv: Map<number, number>,
+  ): [boolean, Record<string, JsonValue>] => {
+    const t = trialOf(others.length, "RUNNING", iv, null);
+    const recorded: Record<string, JsonValue> = {};
+    const pruned = pruner.prune(makeSnapshot("s", ["minimize"], [...others, t]), t, (k, v) => {
+      recorded[k] = v;
+    });
+    return [pruned, recorded];
+  };
+
+  it('"auto": minResource from the completed trials when first seen, then kept for the study', () => {
+    const pruner = new SuccessiveHalvingPruner({ reductionFactor: 2 });
+    const running = trialOf(
+      0,
+      "RUNNING",
+      curve(400, () => 0.1),
+      null,
+    );
+    // No completed trial yet: no decision, nothing recorded.
+    expect(
+      decide(
+        pruner,
+        [running],
+        curve(50, () => 0.9),
+      ),
+    ).toEqual([false, {}]);
     const first = trialOf(
       0,
       "COMPLETE",
@@ -104,85 +135,78 @@ describe("SuccessiveHalvingPruner by hand", () => {
       1,
       0.1,
     );
-    const pruner = new SuccessiveHalvingPruner({ reductionFactor: 2 });
-    const at = (n: number) => {
-      const t = trialOf(
-        2,
-        "RUNNING",
-        curve(n, () => 0.9),
-        null,
-      );
-      const second = trialOf(
-        1,
-        "COMPLETE",
-        curve(400, () => 0.2),
-        2,
-        0.2,
-      );
-      return pruner.prune(makeSnapshot("s", ["minimize"], [first, second, t]), t);
-    };
-    // Rung 0 is at step 3. Trial 0 finished before the rungs were known: it has none, so the
-    // worse trial is compared with trial 1 only (as Optuna).
-    expect([at(1), at(2), at(3), at(4)]).toEqual([false, false, false, true]);
+    // Last step 399 → minResource 3: rung 0 at step 3, rung 1 at step 6.
+    expect(
+      decide(
+        pruner,
+        [first],
+        curve(3, () => 0.9),
+      ),
+    ).toEqual([false, {}]);
+    expect(
+      decide(
+        pruner,
+        [first],
+        curve(4, () => 0.9),
+      ),
+    ).toEqual([false, { completed_rung_0: 0.9 }]);
+    // A longer completed trial later does not move the rungs (999 / 100 would be 9).
+    const longer = trialOf(
+      1,
+      "COMPLETE",
+      curve(1000, () => 0.2),
+      2,
+      0.2,
+    );
+    expect(
+      decide(
+        pruner,
+        [first, longer],
+        curve(4, () => 0.8),
+      ),
+    ).toEqual([false, { completed_rung_0: 0.8 }]);
   });
 
-  it("rungs at minResource · η^(s + k): the value at the first step at or after each", () => {
+  it("records the value at the last (largest) step at each rung it reaches; compares recorded values", () => {
     const pruner = new SuccessiveHalvingPruner({
       minResource: 2,
       reductionFactor: 2,
       minEarlyStoppingRate: 1,
     });
-    // Rungs at steps 4, 8, 16. A good trial reported every 3 steps: rungs at steps 6, 9, 18.
+    // Rungs at steps 4, 8, 16. A good trial recorded 0.4 and 0.3 at the first two.
     const good = trialOf(
       0,
       "COMPLETE",
-      new Map([
-        [0, 1],
-        [3, 0.5],
-        [6, 0.4],
-        [9, 0.3],
-        [18, 0.2],
-      ]),
+      curve(20, () => 0.2),
       1,
       0.2,
+      {
+        completed_rung_0: 0.4,
+        completed_rung_1: 0.3,
+      },
     );
-    const decide = (iv: [number, number][]) => {
-      const t = trialOf(1, "RUNNING", new Map(iv), null);
-      return pruner.prune(makeSnapshot("s", ["minimize"], [good, t]), t);
-    };
-    expect(
-      decide([
-        [0, 9],
-        [3, 9],
-      ]),
-    ).toBe(false); // before the first rung
-    expect(
-      decide([
-        [0, 9],
-        [4, 0.4],
-      ]),
-    ).toBe(false); // rung 0: as good as 0.4 (a tie goes on)
-    expect(
-      decide([
-        [0, 9],
-        [4, 0.41],
-      ]),
-    ).toBe(true); // rung 0: worse than 0.4
-    expect(
-      decide([
-        [0, 9],
-        [4, 0.39],
-        [8, 0.35],
-      ]),
-    ).toBe(true); // rung 1: 0.35 vs 0.3
-    expect(
-      decide([
-        [0, 9],
-        [4, 0.39],
-        [8, 0.29],
-        [16, 0.1],
-      ]),
-    ).toBe(false);
+    const iv = (...pairs: [number, number][]) => new Map(pairs);
+    expect(decide(pruner, [good], iv([0, 9], [3, 9]))).toEqual([false, {}]);
+    // A tie goes on.
+    expect(decide(pruner, [good], iv([0, 9], [4, 0.4]))).toEqual([
+      false,
+      { completed_rung_0: 0.4 },
+    ]);
+    expect(decide(pruner, [good], iv([0, 9], [4, 0.41]))).toEqual([
+      true,
+      { completed_rung_0: 0.41 },
+    ]);
+    // Steps reported out of order: the value at step 8 (the last step) is what counts.
+    expect(decide(pruner, [good], iv([0, 9], [8, 0.35], [4, 0.1]))).toEqual([
+      true,
+      { completed_rung_0: 0.35, completed_rung_1: 0.35 },
+    ]);
+    // Rungs the trial already recorded are not decided again.
+    const t = trialOf(1, "RUNNING", iv([4, 0.1], [8, 0.35]), null, null, {
+      completed_rung_0: 0.1,
+      completed_rung_1: 0.2,
+    });
+    expect(pruner.prune(makeSnapshot("s", ["minimize"], [good, t]), t)).toBe(false);
   });
 });
 
@@ -228,18 +252,19 @@ describe("HyperbandPruner equals Optuna", () => {
     const other = [...Array(200).keys()].find((n) => hyperbandBracketOf("s", n, brackets) === 3)!;
     // A great trial in another bracket does not count; one in the same bracket does.
     const great = new Map([[1, 0.0]]);
+    const rung = { completed_rung_0: 0 };
     const [a, b] = bracket0 as [number, number];
     const current = trialOf(b, "RUNNING", new Map([[1, 0.5]]), null);
     const alone = makeSnapshot(
       "s",
       ["minimize"],
-      [trialOf(other, "COMPLETE", great, 1, 0), current],
+      [trialOf(other, "COMPLETE", great, 1, 0, rung), current],
     );
     expect(pruner.prune(alone, current)).toBe(false);
     const together = makeSnapshot(
       "s",
       ["minimize"],
-      [trialOf(a, "COMPLETE", great, 1, 0), current],
+      [trialOf(a, "COMPLETE", great, 1, 0, rung), current],
     );
     expect(pruner.prune(together, current)).toBe(true);
     expect(pruner.samplerSnapshot(together, current).trials.map((t) => t.number)).toEqual([a, b]);

@@ -62,16 +62,23 @@ describe.each([
     expect(trials).toHaveLength(60);
     expect(pruned.length).toBeGreaterThan(25);
     // Every diverging curve is stopped early, unless nothing came before it to compare with
-    // (the first trial of the study, or of its Hyperband bracket), or it is in Hyperband's
-    // last bracket, whose first rung is at the maximum resource (it runs every trial to the
-    // end, as random search does).
+    // (no trial of the study, or of its Hyperband bracket, that had finished when it started
+    // recorded a rung: with "auto", as in Optuna, trials that finished before the pruner knew
+    // the rungs record none, and trials running side by side may decide before seeing each
+    // other's rungs), or it is in Hyperband's last bracket, whose first rung is at the maximum
+    // resource (it runs every trial to the end, as random search does).
     const pruner = study.pruner;
     const snapshot = await study.snapshot();
     const bracketOf = (n: number) =>
       pruner instanceof HyperbandPruner ? pruner.bracketOf(snapshot, trials[n]!) : 0;
     for (const t of trials) {
       if ((t.params["lr"] as number) <= 0.3 || t.number <= 3) continue;
-      if (!trials.some((u) => u.number < t.number && bracketOf(u.number) === bracketOf(t.number))) {
+      const recordedBefore = (u: (typeof trials)[number]) =>
+        u.datetimeComplete !== null &&
+        u.datetimeComplete.getTime() < t.datetimeStart!.getTime() &&
+        bracketOf(u.number) === bracketOf(t.number) &&
+        "completed_rung_0" in u.systemAttrs;
+      if (!trials.some(recordedBefore)) {
         continue;
       }
       if (pruner instanceof HyperbandPruner) {

@@ -3,6 +3,7 @@
  * shouldPrune after every report, tell), sequentially or round-robin over several workers,
  * with snapshots built by hand. Returns the step at which each trial was pruned (null: kept).
  */
+import type { JsonValue } from "../../src/json/python.js";
 import type { Pruner } from "../../src/pruners/pruner.js";
 import { makeSnapshot } from "../../src/study/snapshot.js";
 import { FrozenTrial } from "../../src/trial/frozen.js";
@@ -16,6 +17,7 @@ export function trialOf(
   values: Map<number, number>,
   completedAt: number | null,
   value: number | null = null,
+  systemAttrs: Record<string, JsonValue> = {},
 ): FrozenTrial {
   return new FrozenTrial({
     number,
@@ -27,7 +29,7 @@ export function trialOf(
     params: {},
     distributions: {},
     userAttrs: {},
-    systemAttrs: {},
+    systemAttrs: { ...systemAttrs },
     intermediateValues: new Map(values),
   });
 }
@@ -44,12 +46,15 @@ export function replay(
   const queue = curves.map((_, i) => i);
   const running: { index: number; number: number; position: number }[] = [];
   const reported: Map<number, number>[] = [];
+  // System attributes the pruner recorded per trial (successive halving's rungs).
+  const attrs: Record<string, JsonValue>[] = [];
   let clock = 1;
   while (queue.length > 0 || running.length > 0) {
     while (queue.length > 0 && running.length < workers) {
       const index = queue.shift()!;
       const number = trials.length;
       reported.push(new Map());
+      attrs.push({});
       trials.push(trialOf(number, "RUNNING", new Map(), null));
       running.push({ index, number, position: 0 });
     }
@@ -57,23 +62,39 @@ export function replay(
     const curve = curves[slot.index]!;
     const [step, value] = curve[slot.position]!;
     reported[slot.number]!.set(step, value);
-    const current = trialOf(slot.number, "RUNNING", reported[slot.number]!, null);
+    const own = attrs[slot.number]!;
+    const current = trialOf(slot.number, "RUNNING", reported[slot.number]!, null, null, own);
     trials[slot.number] = current;
-    const pruned = pruner.prune(makeSnapshot(studyName, [direction], [...trials]), current);
+    const pruned = pruner.prune(
+      makeSnapshot(studyName, [direction], [...trials]),
+      current,
+      (k, v) => {
+        own[k] = v;
+      },
+    );
     if (pruned || slot.position + 1 === curve.length) {
       if (pruned) outcome[slot.index] = step;
       const last = curve[curve.length - 1]![1];
       trials[slot.number] = pruned
-        ? trialOf(slot.number, "PRUNED", reported[slot.number]!, clock++)
+        ? trialOf(slot.number, "PRUNED", reported[slot.number]!, clock++, null, own)
         : trialOf(
             slot.number,
             "COMPLETE",
             reported[slot.number]!,
             clock++,
             Number.isNaN(last) ? 0 : last,
+            own,
           );
       running.shift();
     } else {
+      trials[slot.number] = trialOf(
+        slot.number,
+        "RUNNING",
+        reported[slot.number]!,
+        null,
+        null,
+        own,
+      );
       slot.position++;
       running.push(running.shift()!);
     }
