@@ -4,7 +4,9 @@
  * Opens URL with heartbeats (interval 1 s, grace period 2 s) and RetryFailedTrialCallback
  * ({ maxRetry: 1 }) and optimizes study "hb". The "victim" hangs in trial 3 (printing
  * HANG <number>) until the test kills it; the "rescuer" finds trial 3 stale, fails it, and runs
- * its retry; the "blocker" keeps its event loop busy for 5 s in trial 0 (printing BLOCK 0).
+ * its retry; the "blocker" keeps its event loop busy for 5 s in trial 0 (printing BLOCK 0);
+ * the "suicide" kills itself with SIGKILL at the start of its first objective call, before its
+ * heartbeat thread has had a chance to beat.
  * Every finished trial is printed as DONE <number> <state>.
  */
 import { setTimeout as sleep } from "node:timers/promises";
@@ -22,6 +24,7 @@ const storage = await openStorage(url, {
 const study = await createStudy({ storage, studyName: "hb", loadIfExists: true });
 await study.optimize(
   async (trial) => {
+    if (role === "suicide") process.kill(process.pid, "SIGKILL");
     const x = trial.suggestFloat("x", 0, 1);
     await trial.report(x, 0);
     if (role === "blocker" && trial.number === 0) {
