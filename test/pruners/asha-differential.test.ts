@@ -14,6 +14,8 @@ import { Rng } from "../../src/math/rng.js";
 import { HyperbandPruner } from "../../src/pruners/hyperband.js";
 import type { Pruner } from "../../src/pruners/pruner.js";
 import { SuccessiveHalvingPruner } from "../../src/pruners/successive-halving.js";
+import { openStorage } from "../../src/storages/resolve.js";
+import type { Storage } from "../../src/storages/storage.js";
 import { createStudy } from "../../src/study/create.js";
 import type { Trial } from "../../src/trial/trial.js";
 import { optunaAvailable, PYTHON, tempDir } from "../storages/helpers.js";
@@ -110,7 +112,7 @@ function scenario(kind: Scenario["kind"], index: number, random: () => number): 
   };
 }
 
-async function skipjack(s: Scenario): Promise<boolean[]> {
+async function skipjack(s: Scenario, storage?: Storage): Promise<boolean[]> {
   const o = s.options;
   const pruner: Pruner =
     s.kind === "sh"
@@ -126,7 +128,12 @@ async function skipjack(s: Scenario): Promise<boolean[]> {
           reductionFactor: o["reductionFactor"] as number,
           bootstrapCount: o["bootstrapCount"] as number,
         });
-  const study = await createStudy({ studyName: s.studyName, direction: s.direction, pruner });
+  const study = await createStudy({
+    studyName: s.studyName,
+    direction: s.direction,
+    pruner,
+    ...(storage === undefined ? {} : { storage }),
+  });
   const trials: Trial[] = [];
   const ended = new Set<number>();
   const answers: boolean[] = [];
@@ -216,6 +223,17 @@ describe("SuccessiveHalving and Hyperband decide as Optuna 3.1", () => {
       // The scenarios decide something: many answers, both ways.
       expect(decisions).toBeGreaterThan(2000);
       expect(pruned).toBeGreaterThan(200);
+
+      // The same through SQLite: the rungs are written and read back by the storage.
+      const storage = await openStorage(`sqlite:///${join(tmp.dir, "asha.db")}`);
+      try {
+        for (const [i, s] of scenarios.entries()) {
+          if (i % 10 !== 0) continue;
+          expect(await skipjack(s, storage), s.studyName).toEqual(expected[i]);
+        }
+      } finally {
+        await storage.close();
+      }
     },
     120_000,
   );
