@@ -275,7 +275,7 @@ describe("export", () => {
       "value",
       "datetime_start",
       "datetime_complete",
-      "duration_ms",
+      "duration",
       "params_c",
       "params_n",
       "params_x",
@@ -286,7 +286,7 @@ describe("export", () => {
     const lines = csv.trim().split("\n");
     expect(lines).toHaveLength(3);
     expect(lines[0]).toBe(
-      "number,value,datetime_start,datetime_complete,duration_ms,params_c,params_n,params_x,user_attrs_note,state",
+      "number,value,datetime_start,datetime_complete,duration,params_c,params_n,params_x,user_attrs_note,state",
     );
     expect(lines[1]).toContain('"has ""quotes"", commas"');
     expect(lines[1]!.endsWith(",COMPLETE")).toBe(true);
