@@ -182,7 +182,14 @@ export async function optimize(
   const running = new Set<Promise<void>>();
   let started = 0;
   try {
+    let turnAt = Date.now();
     for (;;) {
+      // Synchronous objectives (training in TF.js) keep the event loop busy: give it a turn
+      // every 20 ms so that Ctrl-C, timers and the progress bar run between trials.
+      if (Date.now() - turnAt >= 20) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        turnAt = Date.now();
+      }
       if (study.stopped || interrupted || fatal !== null) break;
       if (options.nTrials !== undefined && started >= options.nTrials) break;
       if (Date.now() >= deadline) break;
