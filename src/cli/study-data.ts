@@ -1,0 +1,330 @@
+/**
+ * What the read-only commands read, straight from Optuna's tables through a `Reader`: the
+ * studies with their trial counts, and a study's trials in chunks (by trial id), so that a
+ * 100,000-trial study prints without being held in memory.
+ */
+import { type Distribution, jsonToDistribution } from "../distributions/index.js";
+import { NotFoundError } from "../errors/index.js";
+import { type JsonValue, pythonJsonLoads } from "../json/python.js";
+import { decodeDirection, decodeState, decodeValue } from "../storages/rdb/encoding.js";
+import type { StudyDirection, TrialState } from "../trial/state.js";
+import { type Cell, PythonFloat } from "./cells.js";
+import type { Reader } from "./reader.js";
+
+/** A study as `studies` lists it. */
+export interface StudyRow {
+  readonly studyId: number;
+  readonly name: string;
+  readonly directions: StudyDirection[];
+  readonly nTrials: number;
+  /** Stored text of the earliest trial start, or null. */
+  readonly datetimeStart: string | null;
+  readonly userAttrs: [string, JsonValue][];
+}
+
+/** A trial as the trial commands print it. */
+export interface TrialData {
+  readonly trialId: number;
+  readonly number: number;
+  readonly state: TrialState;
+  /** Stored datetimes (naive local time text), or null. */
+  readonly datetimeStart: string | null;
+  readonly datetimeComplete: string | null;
+  /** Values by objective; null when none is stored. */
+  readonly values: (number | null)[] | null;
+  /** Parameters in their external form, sorted by name; floats as `PythonFloat`. */
+  readonly params: [string, Cell][];
+  readonly userAttrs: [string, JsonValue][];
+  readonly systemAttrs: [string, JsonValue][];
+  /** Intermediate values by step (when asked for). */
+  readonly intermediate: [number, number][];
+  /** Distributions of the parameters (when asked for). */
+  readonly distributions?: Map<string, Distribution>;
+}
+
+function byKey<T>(a: [string, T], b: [string, T]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
+function decodeAttr(text: unknown): JsonValue {
+  return pythonJsonLoads(String(text));
+}
+
+/** Every study with its directions, trial count, first start and user attributes. */
+export async function listStudies(reader: Reader): Promise<StudyRow[]> {
+  const studies = await reader.all(
+    "SELECT s.study_id, s.study_name, COUNT(t.trial_id) AS n_trials, MIN(t.datetime_start) AS start " +
+      "FROM studies s LEFT JOIN trials t ON t.study_id = s.study_id " +
+      "GROUP BY s.study_id, s.study_name ORDER BY s.study_id",
+  );
+  const directions = new Map<number, StudyDirection[]>();
+  for (const row of await reader.all(
+    "SELECT study_id, direction FROM study_directions ORDER BY study_id, objective",
+  )) {
+    const id = Number(row["study_id"]);
+    const list = directions.get(id) ?? [];
+    list.push(decodeDirection(row["direction"]));
+    directions.set(id, list);
+  }
+  const attrs = new Map<number, [string, JsonValue][]>();
+  for (const row of await reader.all(
+    'SELECT study_id, "key", value_json FROM study_user_attributes',
+  )) {
+    const id = Number(row["study_id"]);
+    const list = attrs.get(id) ?? [];
+    list.push([String(row["key"]), decodeAttr(row["value_json"])]);
+    attrs.set(id, list);
+  }
+  return studies.map((row) => {
+    const id = Number(row["study_id"]);
+    return {
+      studyId: id,
+      name: String(row["study_name"]),
+      directions: directions.get(id) ?? [],
+      nTrials: Number(row["n_trials"]),
+      datetimeStart: row["start"] === null ? null : String(row["start"]),
+      userAttrs: (attrs.get(id) ?? []).sort(byKey),
+    };
+  });
+}
+
+/** The names of the studies, in creation order. */
+export async function studyNames(reader: Reader): Promise<string[]> {
+  const rows = await reader.all("SELECT study_name FROM studies ORDER BY study_id");
+  return rows.map((r) => String(r["study_name"]));
+}
+
+/** The "no such study" error: it names the studies that exist. */
+export function unknownStudy(name: string, names: readonly string[], where: string): NotFoundError {
+  const shown = names.slice(0, 20).map((n) => JSON.stringify(n));
+  const more =
+    names.length > 20 ? ` and ${names.length - 20} more (see \`skipjack study-names\`)` : "";
+  const existing =
+    names.length === 0
+      ? "it holds no study yet"
+      : `the studies there are ${shown.join(", ")}${more}`;
+  return new NotFoundError(`No study named ${JSON.stringify(name)} in ${where}; ${existing}.`);
+}
+
+/** A study's id and directions; `unknownStudy`'s error when the name does not exist. */
+export async function findStudy(
+  reader: Reader,
+  name: string,
+): Promise<{ studyId: number; directions: StudyDirection[] }> {
+  const rows = await reader.all("SELECT study_id FROM studies WHERE study_name = ?", [name]);
+  if (rows.length === 0) throw unknownStudy(name, await studyNames(reader), reader.description);
+  const studyId = Number(rows[0]!["study_id"]);
+  const directions = (
+    await reader.all(
+      "SELECT direction FROM study_directions WHERE study_id = ? ORDER BY objective",
+      [studyId],
+    )
+  ).map((r) => decodeDirection(r["direction"]));
+  return { studyId, directions };
+}
+
+/** The sorted parameter names and user-attribute keys used by a study's trials. */
+export async function studyColumns(
+  reader: Reader,
+  studyId: number,
+): Promise<{ params: string[]; userAttrs: string[] }> {
+  const names = async (table: string, column: string): Promise<string[]> => {
+    const rows = await reader.all(
+      `SELECT DISTINCT c.${column} AS name FROM ${table} c JOIN trials t ON t.trial_id = c.trial_id WHERE t.study_id = ?`,
+      [studyId],
+    );
+    return rows.map((r) => String(r["name"])).sort();
+  };
+  return {
+    params: await names("trial_params", "param_name"),
+    userAttrs: await names("trial_user_attributes", '"key"'),
+  };
+}
+
+/** Options of `streamTrials`. */
+export interface StreamOptions {
+  states?: readonly TrialState[];
+  /** Read the intermediate values too (export). */
+  intermediate?: boolean;
+  /** Read the system attributes too (copy-study). */
+  systemAttrs?: boolean;
+  /** Keep each parameter's distribution (copy-study). */
+  withDistributions?: boolean;
+  /** Only these trial numbers. */
+  numbers?: readonly number[];
+  /** Trials per chunk. */
+  chunk?: number;
+}
+
+function paramValue(distribution: Distribution, internal: number): Cell {
+  switch (distribution.kind) {
+    case "float":
+      return new PythonFloat(internal);
+    case "int":
+      return Math.trunc(internal);
+    case "categorical":
+      return distribution.choices[Math.round(internal)] ?? null;
+  }
+}
+
+/** A study's trials in number order, read a chunk at a time. */
+export async function* streamTrials(
+  reader: Reader,
+  studyId: number,
+  options: StreamOptions = {},
+): AsyncGenerator<TrialData> {
+  const chunk = options.chunk ?? 2000;
+  const distributions = new Map<string, Distribution>();
+  const stateFilter =
+    options.states === undefined
+      ? ""
+      : ` AND state IN (${options.states.map((s) => `'${s}'`).join(", ")})`;
+  const numberFilter =
+    options.numbers === undefined
+      ? ""
+      : ` AND number IN (${options.numbers.map(Number).join(", ") || "NULL"})`;
+  let after = -1;
+  for (;;) {
+    const trials = await reader.all(
+      "SELECT trial_id, number, state, datetime_start, datetime_complete FROM trials " +
+        `WHERE study_id = ? AND trial_id > ?${stateFilter}${numberFilter} ORDER BY trial_id LIMIT ${chunk}`,
+      [studyId, after],
+    );
+    if (trials.length === 0) return;
+    const first = Number(trials[0]!["trial_id"]);
+    const last = Number(trials[trials.length - 1]!["trial_id"]);
+    after = last;
+    const byId = new Map<number, TrialData>();
+    for (const row of trials) {
+      const id = Number(row["trial_id"]);
+      byId.set(id, {
+        trialId: id,
+        number: Number(row["number"]),
+        state: decodeState(row["state"]),
+        datetimeStart: row["datetime_start"] === null ? null : String(row["datetime_start"]),
+        datetimeComplete:
+          row["datetime_complete"] === null ? null : String(row["datetime_complete"]),
+        values: null,
+        params: [],
+        userAttrs: [],
+        systemAttrs: [],
+        intermediate: [],
+        ...(options.withDistributions ? { distributions: new Map<string, Distribution>() } : {}),
+      });
+    }
+    // Children of the chunk: a range of ids, restricted to this study's trials.
+    const children = (table: string, columns: string): Promise<Row[]> =>
+      reader.all(
+        `SELECT c.trial_id, ${columns} FROM ${table} c JOIN trials t ON t.trial_id = c.trial_id ` +
+          "WHERE t.study_id = ? AND c.trial_id >= ? AND c.trial_id <= ?",
+        [studyId, first, last],
+      );
+    for (const row of await children("trial_values", "c.objective, c.value, c.value_type")) {
+      const trial = byId.get(Number(row["trial_id"]));
+      if (trial === undefined) continue;
+      const mutable = trial as { values: (number | null)[] | null };
+      if (mutable.values === null) mutable.values = [];
+      const values = mutable.values;
+      values[Number(row["objective"])] =
+        row["value_type"] === "FINITE" && row["value"] === null
+          ? Number.NaN
+          : decodeValue(
+              typeof row["value"] === "string" ? Number(row["value"]) : row["value"],
+              row["value_type"],
+            );
+    }
+    for (const row of await children(
+      "trial_params",
+      "c.param_name, c.param_value, c.distribution_json",
+    )) {
+      const trial = byId.get(Number(row["trial_id"]));
+      if (trial === undefined) continue;
+      const json = String(row["distribution_json"]);
+      let distribution = distributions.get(json);
+      if (distribution === undefined) {
+        distribution = jsonToDistribution(json);
+        distributions.set(json, distribution);
+      }
+      trial.params.push([
+        String(row["param_name"]),
+        paramValue(distribution, Number(row["param_value"])),
+      ]);
+      trial.distributions?.set(String(row["param_name"]), distribution);
+    }
+    for (const row of await children("trial_user_attributes", 'c."key", c.value_json')) {
+      byId
+        .get(Number(row["trial_id"]))
+        ?.userAttrs.push([String(row["key"]), decodeAttr(row["value_json"])]);
+    }
+    if (options.systemAttrs) {
+      for (const row of await children("trial_system_attributes", 'c."key", c.value_json')) {
+        byId
+          .get(Number(row["trial_id"]))
+          ?.systemAttrs.push([String(row["key"]), decodeAttr(row["value_json"])]);
+      }
+    }
+    if (options.intermediate) {
+      for (const row of await children(
+        "trial_intermediate_values",
+        "c.step, c.intermediate_value, c.intermediate_value_type",
+      )) {
+        byId
+          .get(Number(row["trial_id"]))
+          ?.intermediate.push([
+            Number(row["step"]),
+            decodeValue(
+              typeof row["intermediate_value"] === "string"
+                ? Number(row["intermediate_value"])
+                : row["intermediate_value"],
+              row["intermediate_value_type"],
+            ),
+          ]);
+      }
+    }
+    const ordered = [...byId.values()].sort((a, b) => a.number - b.number);
+    for (const trial of ordered) {
+      trial.params.sort(byKey);
+      trial.userAttrs.sort(byKey);
+      trial.systemAttrs.sort(byKey);
+      trial.intermediate.sort((a, b) => a[0] - b[0]);
+      yield trial;
+    }
+    if (trials.length < chunk) return;
+  }
+}
+
+type Row = Record<string, unknown>;
+
+/** The (number, values, completion) of a study's COMPLETE trials, for best-trial(s). */
+export async function completedValues(
+  reader: Reader,
+  studyId: number,
+): Promise<{ number: number; values: number[]; complete: string | null }[]> {
+  const rows = await reader.all(
+    "SELECT t.number, t.datetime_complete, v.objective, v.value, v.value_type FROM trials t " +
+      "JOIN trial_values v ON v.trial_id = t.trial_id WHERE t.study_id = ? AND t.state = 'COMPLETE' " +
+      "ORDER BY t.trial_id, v.objective",
+    [studyId],
+  );
+  const out: { number: number; values: number[]; complete: string | null }[] = [];
+  let current: { number: number; values: number[]; complete: string | null } | undefined;
+  for (const row of rows) {
+    const number = Number(row["number"]);
+    if (current === undefined || current.number !== number) {
+      current = {
+        number,
+        values: [],
+        complete: row["datetime_complete"] === null ? null : String(row["datetime_complete"]),
+      };
+      out.push(current);
+    }
+    current.values[Number(row["objective"])] =
+      row["value_type"] === "FINITE" && row["value"] === null
+        ? Number.NaN
+        : decodeValue(
+            typeof row["value"] === "string" ? Number(row["value"]) : row["value"],
+            row["value_type"],
+          );
+  }
+  return out;
+}

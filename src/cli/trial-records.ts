@@ -1,0 +1,102 @@
+/**
+ * Trials as Optuna's `trials`, `best-trial` and `best-trials` print them: number, value (or
+ * values), datetime_start, datetime_complete, duration, params, user_attrs, state; datetimes
+ * to the second, the duration as Python's `timedelta` prints it, params and user_attrs only
+ * when some trial of the study has them.
+ */
+import type { JsonValue } from "../json/python.js";
+import { type Cell, Dict, PythonFloat } from "./cells.js";
+import type { Fields } from "./output.js";
+import type { TrialData } from "./study-data.js";
+
+/** What a study's trial records hold besides the fixed columns. */
+export interface TrialShape {
+  readonly nObjectives: number;
+  /** Sorted parameter names and user-attribute keys used by the study's trials. */
+  readonly params: readonly string[];
+  readonly userAttrs: readonly string[];
+}
+
+/** `YYYY-MM-DD HH:MM:SS` of a stored datetime (Optuna prints no fraction). */
+export function shortDatetime(stored: string | null): string | null {
+  return stored === null ? null : stored.replace("T", " ").slice(0, 19);
+}
+
+const STORED = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6})\d*)?/;
+
+/** Microseconds since 1970 of a stored naive datetime (its zone does not matter for a difference). */
+export function storedMicros(stored: string): number | null {
+  const m = STORED.exec(stored);
+  if (m === null) return null;
+  const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  return ms * 1000 + (m[7] === undefined ? 0 : Number(m[7].padEnd(6, "0")));
+}
+
+/** Python's `str(timedelta(microseconds=us))`: `0:00:03.220407`, `1 day, 2:03:04`. */
+export function pythonTimedelta(us: number): string {
+  const day = 86_400_000_000;
+  const days = Math.floor(us / day);
+  let rest = us - days * day;
+  const micros = rest % 1_000_000;
+  rest = (rest - micros) / 1_000_000;
+  const seconds = rest % 60;
+  const minutes = Math.floor(rest / 60) % 60;
+  const hours = Math.floor(rest / 3600);
+  let text = `${hours}:${String(minutes).padStart(2, "0")}:${String(seconds).padStart(2, "0")}`;
+  if (days !== 0) text = `${days} day${Math.abs(days) !== 1 ? "s" : ""}, ${text}`;
+  if (micros !== 0) text += `.${String(micros).padStart(6, "0")}`;
+  return text;
+}
+
+/** The trial's duration as Optuna prints it, or null while either end is missing. */
+export function duration(trial: TrialData): string | null {
+  if (trial.datetimeStart === null || trial.datetimeComplete === null) return null;
+  const start = storedMicros(trial.datetimeStart);
+  const end = storedMicros(trial.datetimeComplete);
+  return start === null || end === null ? null : pythonTimedelta(end - start);
+}
+
+function valueCell(v: number | null | undefined): Cell {
+  return v === null || v === undefined ? null : new PythonFloat(v);
+}
+
+/** A trial's fields in Optuna's order (not flattened). */
+export function trialFields(trial: TrialData, shape: TrialShape): Fields {
+  const fields: [string, Cell][] = [["number", trial.number]];
+  if (shape.nObjectives === 1) fields.push(["value", valueCell(trial.values?.[0])]);
+  else {
+    const values: Cell[] = [];
+    for (let i = 0; i < shape.nObjectives; i++) values.push(valueCell(trial.values?.[i]));
+    fields.push(["values", values]);
+  }
+  fields.push(
+    ["datetime_start", shortDatetime(trial.datetimeStart)],
+    ["datetime_complete", shortDatetime(trial.datetimeComplete)],
+    ["duration", duration(trial)],
+  );
+  if (shape.params.length > 0) fields.push(["params", new Dict(trial.params)]);
+  if (shape.userAttrs.length > 0) {
+    fields.push(["user_attrs", new Dict(trial.userAttrs as [string, JsonValue][])]);
+  }
+  fields.push(["state", trial.state]);
+  return fields;
+}
+
+/** The column names of the trial records, flattened or not. */
+export function trialHeader(shape: TrialShape, flatten: boolean): string[] {
+  const header = ["number"];
+  if (shape.nObjectives === 1) header.push("value");
+  else if (flatten) for (let i = 0; i < shape.nObjectives; i++) header.push(`values_${i}`);
+  else header.push("values");
+  header.push("datetime_start", "datetime_complete", "duration");
+  if (shape.params.length > 0) {
+    if (flatten) header.push(...shape.params.map((p) => `params_${p}`));
+    else header.push("params");
+  }
+  if (shape.userAttrs.length > 0) {
+    if (flatten) header.push(...shape.userAttrs.map((k) => `user_attrs_${k}`));
+    else header.push("user_attrs");
+  }
+  header.push("state");
+  return header;
+}
