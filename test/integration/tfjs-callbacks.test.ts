@@ -9,6 +9,7 @@ import {
   NopPruner,
   RandomSampler,
   setVerbosity,
+  type Trial,
   TrialState,
   Verbosity,
 } from "../../src/index.js";
@@ -151,6 +152,61 @@ describe("pruningCallback", () => {
     );
     expect(new InvalidArgumentError("x")).toBeInstanceOf(Error);
     disposeModel(model);
+  });
+});
+
+describe("training lets the event loop run", () => {
+  /** A trial whose signal the test aborts, as Ctrl-C does. */
+  function abortableTrial() {
+    const controller = new AbortController();
+    const trial = {
+      signal: controller.signal,
+      report: async () => undefined,
+      shouldPrune: async () => false,
+    } as unknown as Trial;
+    return { trial, controller };
+  }
+
+  class BatchCounter extends tf.Callback {
+    batches = 0;
+    epochs = 0;
+    override async onBatchEnd(): Promise<void> {
+      this.batches++;
+    }
+    override async onEpochEnd(): Promise<void> {
+      this.epochs++;
+    }
+  }
+
+  it("runs timers during model.fit and stops within the epoch once the trial is ended", async () => {
+    const model = buildMlp({}, small);
+    const { trial, controller } = abortableTrial();
+    const counter = new BatchCounter();
+    let batchesAtTimer = -1;
+    // Due at once; without turns of the event loop it would run only after fit.
+    const timer = setTimeout(() => {
+      batchesAtTimer = counter.batches;
+      controller.abort();
+    }, 0);
+    await model.fit(x, y, {
+      epochs: 50,
+      batchSize: 1, // 60 batches an epoch
+      validationData: [x, y],
+      callbacks: [
+        counter,
+        pruningCallback(trial, { monitor: "val_acc" }),
+        earlyStopping({ monitor: "val_acc" }),
+      ],
+      verbose: 0,
+    });
+    clearTimeout(timer);
+    disposeModel(model);
+    expect(batchesAtTimer).toBeGreaterThanOrEqual(0);
+    expect(batchesAtTimer).toBeLessThan(60 * 50);
+    // The timer ran in the turn after a batch (counted first); that batch was the last. The
+    // epoch cut short (no validation metrics) ends without an error from either callback.
+    expect(counter.batches).toBe(batchesAtTimer);
+    expect(counter.epochs).toBe(Math.floor(batchesAtTimer / 60) + 1);
   });
 });
 
