@@ -26,7 +26,13 @@ import { setLogSink } from "../../src/logging/index.js";
 import { openStorage } from "../../src/storages/resolve.js";
 import type { Storage, TrialUpdate } from "../../src/storages/storage.js";
 import type { LiveTrial } from "../../src/trial/live-trial.js";
-import { tempDir } from "../storages/helpers.js";
+import {
+  freshMySQLDatabase,
+  freshPostgresDatabase,
+  MYSQL_URL,
+  POSTGRES_URL,
+  tempDir,
+} from "../storages/helpers.js";
 
 setVerbosity(Verbosity.ERROR);
 const quiet = { showProgressBar: false, handleSigint: false } as const;
@@ -120,20 +126,38 @@ describe("storage.close() and the end of a process", () => {
     await reopened.close();
   });
 
-  it.each(["end", "close"])(
-    "a worker that asks, suggests, sets an attribute and then %ss leaves them stored",
-    async (mode) => {
-      const url = sqliteUrl();
-      const result = await runWorker([url, mode]);
-      expect(result.code).toBe(0);
-      const storage = await openStorage(url);
-      const trials = await storage.getAllTrials(await storage.getStudyIdFromName("w"));
-      expect(trials).toHaveLength(1);
-      expect(trials[0]!.state).toBe(TrialState.RUNNING);
-      expect(Object.keys(trials[0]!.params)).toEqual(["x"]);
-      expect(trials[0]!.userAttrs).toEqual({ note: "hello" });
-      await storage.close();
+  /** A fresh database per server that is configured, and SQLite always. */
+  const servers: [string, () => Promise<{ url: string; drop: () => Promise<void> }>][] = [
+    ["SQLite", async () => ({ url: sqliteUrl(), drop: async () => undefined })],
+  ];
+  if (POSTGRES_URL !== undefined) {
+    servers.push(["PostgreSQL", () => freshPostgresDatabase(POSTGRES_URL!, "writes")]);
+  }
+  if (MYSQL_URL !== undefined) {
+    servers.push(["MySQL", () => freshMySQLDatabase(MYSQL_URL!, "writes")]);
+  }
+  const modes = servers.flatMap(([name, fresh]) =>
+    ["end", "close"].map((mode) => [mode, name, fresh] as const),
+  );
+  it.each(modes)(
+    "a worker that asks, suggests, sets an attribute and then %ss leaves them stored (%s)",
+    async (mode, _, fresh) => {
+      const { url, drop } = await fresh();
+      try {
+        const result = await runWorker([url, mode]);
+        expect(result.code, result.stderr).toBe(0);
+        const storage = await openStorage(url);
+        const trials = await storage.getAllTrials(await storage.getStudyIdFromName("w"));
+        expect(trials).toHaveLength(1);
+        expect(trials[0]!.state).toBe(TrialState.RUNNING);
+        expect(Object.keys(trials[0]!.params)).toEqual(["x"]);
+        expect(trials[0]!.userAttrs).toEqual({ note: "hello" });
+        await storage.close();
+      } finally {
+        await drop();
+      }
     },
+    30_000,
   );
 
   it("a worker SIGKILLed after its objective awaited keeps its params, and the retry reruns them", async () => {
