@@ -213,7 +213,7 @@ export class Study implements TrialHost {
     if (state === undefined || state === TrialState.COMPLETE) {
       const outcome =
         options.values === undefined
-          ? { ok: false as const, reason: "tell was given no values (None in Optuna's words)." }
+          ? { ok: false as const, reason: "tell was given no values." }
           : checkValues(options.values, this.directions.length);
       if (outcome.ok) values = outcome.values;
       else if (state === TrialState.COMPLETE) {
