@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { InvalidArgumentError } from "../../errors/index.js";
 import { dominates } from "../../study/best.js";
 import type { StudyDirection } from "../../trial/state.js";
-import { type Cell, Dict, Tuple } from "../cells.js";
+import { type Cell, Tuple } from "../cells.js";
 import {
   addCommonOptions,
   addFormatOptions,
@@ -160,7 +160,8 @@ export function registerReadCommands(program: Command, ctx: CommandContext): voi
           ["n_trials", s.nTrials],
           ["datetime_start", shortDatetime(s.datetimeStart)],
         ];
-        if (withAttrs) fields.push(["user_attrs", new Dict(s.userAttrs)]);
+        // A dict in one column (Optuna's ("user_attrs", "")): --flatten leaves it whole.
+        if (withAttrs) fields.push(["user_attrs", Object.fromEntries(s.userAttrs)]);
         return fields;
       });
       const flat = flags.flatten === true || flags.format === "csv";
