@@ -17,6 +17,7 @@ import { openStorage } from "../../src/storages/resolve.js";
 import { RetryFailedTrialCallback } from "../../src/storages/retry-failed-trial-callback.js";
 import type { Storage } from "../../src/storages/storage.js";
 import { createStudy } from "../../src/study/create.js";
+import type { LiveTrial } from "../../src/trial/live-trial.js";
 import { TrialState } from "../../src/trial/state.js";
 import {
   freshMySQLDatabase,
@@ -352,7 +353,7 @@ describe("a worker whose heartbeats cannot be recorded", () => {
         const x = trial.suggestFloat("x", 0, 1);
         if (trial.number === 0) {
           // Another worker finds the trial stale and fails it.
-          await other.updateTrial(trial.trialId, { state: TrialState.FAIL });
+          await other.updateTrial((trial as LiveTrial).trialId, { state: TrialState.FAIL });
           await trial.report(x, 0);
         }
         return x;
@@ -372,6 +373,24 @@ describe("a worker whose heartbeats cannot be recorded", () => {
 });
 
 describe("heartbeat thread", () => {
+  const run = POSTGRES_URL === undefined ? it.skip : it;
+  run(
+    "PostgreSQL: one statement at a time on its connection (no pg DeprecationWarning)",
+    async () => {
+      const { url, drop } = await freshPostgresDatabase(POSTGRES_URL!, "hbserial");
+      try {
+        const worker = startWorker("heartbeat-worker", [url, "concurrent", "12"]);
+        const result = await worker.done;
+        expect(result.code, result.stderr).toBe(0);
+        expect(result.stderr).not.toMatch(/DeprecationWarning/);
+        expect(result.stdout.match(/DONE \d+ COMPLETE/g)).toHaveLength(12);
+      } finally {
+        await drop();
+      }
+    },
+    30_000,
+  );
+
   for (const server of servers) {
     const run = server.admin === undefined ? it.skip : it;
     run(
@@ -389,7 +408,7 @@ describe("heartbeat thread", () => {
               const beat = () =>
                 driverOf(storage)
                   .query("SELECT heartbeat FROM trial_heartbeats WHERE trial_id = ?", [
-                    trial.trialId,
+                    (trial as LiveTrial).trialId,
                   ])
                   .then((rows) => String(rows[0]?.["heartbeat"]));
               const first = await beat();

@@ -6,7 +6,7 @@
  * HANG <number>) until the test kills it; the "rescuer" finds trial 3 stale, fails it, and runs
  * its retry; the "blocker" keeps its event loop busy for 5 s in trial 0 (printing BLOCK 0);
  * the "suicide" kills itself with SIGKILL at the start of its first objective call, before its
- * heartbeat thread has had a chance to beat.
+ * heartbeat thread has had a chance to beat; the "concurrent" runs 4 trials at a time.
  * Every finished trial is printed as DONE <number> <state>.
  */
 import { setTimeout as sleep } from "node:timers/promises";
@@ -43,6 +43,7 @@ await study.optimize(
   },
   {
     nTrials: Number(nTrialsText),
+    concurrency: role === "concurrent" ? 4 : 1,
     showProgressBar: false,
     handleSigint: false,
     callbacks: [(_, t) => console.log(`DONE ${t.number} ${t.state}`)],
