@@ -53,7 +53,7 @@ function exitWithin(
   ]);
 }
 
-const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, "g");
 
 describe("the demo at a terminal", () => {
   it("shows trial lines and bar frames while it runs, under a pseudo-terminal", async () => {
