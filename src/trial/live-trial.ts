@@ -50,6 +50,8 @@ export class LiveTrial extends SuggestingTrial implements Trial {
   readonly datetimeStart: Date | null;
   private readonly host: TrialHost;
   private readonly snapshotAtStart: StudySnapshot;
+  /** Every trial of the study at start (the sampler's snapshot may be a pruner's bracket). */
+  private readonly wholeSnapshot: StudySnapshot;
   private readonly start: FrozenTrial;
   private readonly fixedParams: Params;
   private readonly relativeSpace: SearchSpace;
@@ -83,6 +85,7 @@ export class LiveTrial extends SuggestingTrial implements Trial {
     this.number = start.number;
     this.trialId = start.trialId;
     this.datetimeStart = start.datetimeStart;
+    this.wholeSnapshot = snapshot;
     this.snapshotAtStart = host.pruner.samplerSnapshot?.(snapshot, start) ?? snapshot;
     this.attrs = { ...start.userAttrs };
     Object.assign(this.current, start.params);
@@ -146,7 +149,7 @@ export class LiveTrial extends SuggestingTrial implements Trial {
     if (distribution.kind === "categorical") checkChoices(name, distribution.choices);
     // As Optuna's storages do when the suggestion is written: the name keeps one kind of
     // distribution across the study's trials.
-    const known = this.host.knownDistribution(name, this.snapshotAtStart);
+    const known = this.host.knownDistribution(name, this.wholeSnapshot);
     if (known !== undefined) checkDistributionCompatibility(name, known, distribution);
     const value = this.pick(name, distribution);
     const internal = distribution.toInternalRepr(value);

@@ -12,9 +12,11 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   createStudy,
+  HyperbandPruner,
   IncompatibleDistributionError,
   InMemoryStorage,
   InvalidArgumentError,
+  loadStudy,
   RandomSampler,
   RetryFailedTrialCallback,
   StorageError,
@@ -90,6 +92,25 @@ describe.each(backends)("suggest checks the study's other trials at the call (%s
     a.suggestFloat("lr", 1e-4, 1e-1, { log: true });
     expect(b.suggestFloat("lr", 1e-5, 1, { log: true })).toBeGreaterThan(0);
     await storage.close();
+  });
+});
+
+describe("the suggest-time check under a pruner that gives the sampler one bracket", () => {
+  it("still sees every trial of the study", async () => {
+    const pruner = new HyperbandPruner({ maxResource: 27 });
+    const study = await createStudy({ pruner });
+    // Another worker (another Study object) used x as a float.
+    const other = await loadStudy({ storage: study.storage, studyName: study.studyName, pruner });
+    const first = await other.ask();
+    first.suggestFloat("x", 0, 1);
+    await other.tell(first, 0.5);
+    for (let i = 0; i < 8; i++) {
+      const trial = await study.ask();
+      expect(() => trial.suggestInt("x", 0, 1), `trial ${trial.number}`).toThrow(
+        IncompatibleDistributionError,
+      );
+      await study.tell(trial, TrialState.FAIL);
+    }
   });
 });
 
