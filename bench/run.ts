@@ -204,3 +204,30 @@ if (wanted("multifidelity")) {
   const { printMultiFidelity } = await import("./lcbench/report.js");
   await printMultiFidelity(quick);
 }
+
+// --- The command line (bench/cli.ts): issue 12's targets ---
+if (wanted("cli")) {
+  const { measureCli } = await import("./cli.js");
+  const rows = await measureCli(quick);
+  printTable(
+    "Command line on SQLite, a new process per command (Optuna's optuna command in the same run where installed)",
+    [
+      "measure",
+      "trials or studies",
+      "skipjack s",
+      "skipjack peak MiB",
+      "Optuna (size)",
+      "Optuna s",
+      "target",
+    ],
+    rows.map((r) => [
+      r.measure,
+      r.size,
+      r.skipjackSeconds,
+      r.skipjackPeakMiB ?? "-",
+      r.optunaSize ?? "-",
+      r.optunaSeconds ?? "-",
+      r.target,
+    ]),
+  );
+}

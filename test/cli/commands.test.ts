@@ -21,7 +21,7 @@ const SPACE = JSON.stringify({
 function suite(name: string, makeUrl: () => Promise<{ url: string; drop: () => Promise<void> }>) {
   describe(`skipjack storage commands on ${name}`, () => {
     let url = "";
-    let drop = async () => undefined as void;
+    let drop: () => Promise<void> = async () => undefined;
     beforeAll(async () => {
       ({ url, drop } = await makeUrl());
     });

@@ -3,7 +3,6 @@ import { type Command, Option } from "commander";
 import type { Distribution } from "../../distributions/index.js";
 import { InvalidArgumentError } from "../../errors/index.js";
 import { logger } from "../../logging/index.js";
-import { loadStudy } from "../../study/create.js";
 import { isFinished, TrialState } from "../../trial/state.js";
 import { type Cell, Dict, PythonFloat, pythonStr } from "../cells.js";
 import {
@@ -18,8 +17,6 @@ import {
 } from "../context.js";
 import { openForWrite, studyIdOf } from "../open.js";
 import { type Format, printRecords } from "../output.js";
-import { samplerFromFlags } from "../samplers.js";
-import { parseSearchSpace } from "../search-space.js";
 import type { CommandContext } from "./types.js";
 
 interface AskFlags extends CommonFlags {
@@ -74,6 +71,9 @@ export function registerAskTell(program: Command, ctx: CommandContext): void {
     '    --search-space \'{"lr": {"name": "FloatDistribution", "attributes": {"low": 1e-5, "high": 0.1, "log": true}}}\'',
   ).action(async (flags: AskFlags) => {
     const url = storageUrl(flags, ctx.io.env);
+    const { parseSearchSpace } = await import("../search-space.js");
+    const { samplerFromFlags } = await import("../samplers.js");
+    const { loadStudy } = await import("../../study/create.js");
     const space = flags.searchSpace === undefined ? {} : parseSearchSpace(flags.searchSpace);
     const sampler = await samplerFromFlags(flags.sampler, flags.samplerKwargs);
     await withLogging(flags, ctx.io, async () => {
@@ -167,6 +167,7 @@ export function registerAskTell(program: Command, ctx: CommandContext): void {
         }
         const state =
           flags.state === undefined ? undefined : (flags.state.toUpperCase() as TrialState);
+        const { loadStudy } = await import("../../study/create.js");
         const study = await loadStudy({ storage, studyName: flags.studyName });
         const told = await study.tell(flags.trialNumber, {
           ...(flags.values === undefined ? {} : { values: flags.values }),

@@ -6,7 +6,6 @@ import { InvalidArgumentError } from "../../errors/index.js";
 import { pythonJsonLoads } from "../../json/python.js";
 import { logger } from "../../logging/index.js";
 import { parseLocalDatetime } from "../../storages/rdb/encoding.js";
-import { createStudy } from "../../study/create.js";
 import { FrozenTrial } from "../../trial/frozen.js";
 import { TrialState } from "../../trial/state.js";
 import { type Cell, Dict, PythonFloat } from "../cells.js";
@@ -22,7 +21,6 @@ import { type Fields, printRecords, type Sink } from "../output.js";
 import { openReader } from "../reader.js";
 import { findStudy, streamTrials, studyColumns, type TrialData } from "../study-data.js";
 import { duration, type TrialShape, trialHeader } from "../trial-records.js";
-import { upgradeStorage } from "../upgrade.js";
 import type { CommandContext } from "./types.js";
 
 const STATES = Object.values(TrialState) as string[];
@@ -106,6 +104,7 @@ export function registerStorageCommands(program: Command, ctx: CommandContext): 
   ).action(async (flags: CommonFlags) => {
     const url = storageUrl(flags, ctx.io.env);
     await withLogging(flags, ctx.io, async () => {
+      const { upgradeStorage } = await import("../upgrade.js");
       const outcome = await upgradeStorage(url);
       logger.info(
         outcome === "up-to-date"
@@ -212,6 +211,7 @@ export function registerStorageCommands(program: Command, ctx: CommandContext): 
             ).map((r) => [String(r["key"]), pythonJsonLoads(String(r["value_json"]))] as const);
           const target = await openForWrite(flags.toStorage, true);
           try {
+            const { createStudy } = await import("../../study/create.js");
             const study = await createStudy({
               storage: target,
               studyName: flags.toStudyName ?? flags.studyName,

@@ -1,7 +1,6 @@
 /** create-study, delete-study and study set-user-attr: Optuna's commands that change studies. */
 import { type Command, Option } from "commander";
 import { logger } from "../../logging/index.js";
-import { createStudy } from "../../study/create.js";
 import type { StudyDirection } from "../../trial/state.js";
 import {
   addCommonOptions,
@@ -48,6 +47,7 @@ export function registerStudyCommands(program: Command, ctx: CommandContext): vo
           flags.skipIfExists === true &&
           flags.studyName !== undefined &&
           (await storage.getAllStudies()).some((s) => s.studyName === flags.studyName);
+        const { createStudy } = await import("../../study/create.js");
         const study = await createStudy({
           storage,
           ...(flags.studyName === undefined ? {} : { studyName: flags.studyName }),
