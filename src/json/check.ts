@@ -166,7 +166,13 @@ export function checkJsonValue(what: string, value: unknown): JsonValue {
         const at = loneSurrogateAt(key);
         if (at >= 0) fail(`${path} key ${shown(key)}`, surrogateMessage(key, at));
         if (field === undefined) continue;
-        record[key] = copy(field, `${path}.${key}`);
+        // defineProperty: a plain assignment to "__proto__" would change the prototype.
+        Object.defineProperty(record, key, {
+          value: copy(field, `${path}.${key}`),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       result = record;
     }

@@ -178,6 +178,26 @@ const CASES: [string, Action, RegExp | null][] = [
   ["lone surrogate key", userAttr("k\ud800", 1), /lone surrogate/],
   ["number as key", userAttr(5, 1), /must be a string/],
   ["empty key", userAttr("", 1), null],
+  [
+    "__proto__ key in a value",
+    userAttr("proto", JSON.parse('{"__proto__": {"x": 1}, "a": 2}')),
+    null,
+  ],
+  [
+    "null-prototype object",
+    userAttr("nullproto", Object.assign(Object.create(null), { a: 1 })),
+    null,
+  ],
+  ["boxed number", userAttr("boxed", new Number(1)), /"boxed".*Number/],
+  ["quotes, backslashes, newlines", userAttr("text", 'a "q" \\ \n\t b'), null],
+  [
+    "extreme numbers",
+    userAttr("extreme", [1.7976931348623157e308, 5e-324, -1e-310, 2 ** 53 + 2]),
+    null,
+  ],
+  ["symbol-keyed field", userAttr("symkey", { [Symbol("s")]: 1, a: 1 }), null],
+  ["600 emoji key", userAttr("😀".repeat(600), 1), /600 characters/],
+  ["newline in a key", userAttr("a\nb", 1), null],
   ["system attr: circular", systemAttr("sc", circular), /"sc".*circular/],
   ["system attr: sparse", systemAttr("ss", sparse), null],
   ["study attr: sparse", studyAttr("s-sparse", sparse), null],
@@ -237,6 +257,9 @@ describe("odd names and attribute values", () => {
     expect(reference["new Array(2)"]).toEqual({ ok: [null, null] });
     expect(reference["-0"]).toEqual({ ok: -0 });
     expect(reference["undefined field"]).toEqual({ ok: { b: 1 } });
+    const proto = (reference["__proto__ key in a value"] as { ok: object }).ok;
+    expect(Object.keys(proto)).toEqual(["__proto__", "a"]);
+    expect(Object.getPrototypeOf(proto)).toBe(Object.prototype);
     for (let i = 1; i < results.length; i++) {
       expect(results[i], backends[i]!.name).toEqual(reference);
     }
