@@ -47,8 +47,11 @@ export interface DemoResult {
   best?: { number: number; params: Params; validationAccuracy: number };
   /** Test accuracy of the best configuration retrained on train+validation; undefined when interrupted. */
   testAccuracy?: number;
-  /** Ctrl-C stopped the run: the running trial is FAIL and the test evaluation was skipped. */
-  interrupted: boolean;
+  /**
+   * Where Ctrl-C stopped the run, if it did: before or during the search (the running trial
+   * is FAIL), or while retraining for the test evaluation. The test evaluation is skipped.
+   */
+  interrupted: false | "search" | "evaluation";
   trials: number;
   pruned: number;
   failed: number;
@@ -145,7 +148,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const backend = await t.useWasmBackend();
   const random = new SeededMathRandom(seed);
   try {
-    let interrupted = signal?.aborted ?? false;
+    let interrupted: DemoResult["interrupted"] = signal?.aborted ? "search" : false;
     // 60% train, 20% validation for the search, 20% test touched once at the end.
     const digits = await loadCsv(DATA);
     const split = trainValidationTestSplit(digits, {
@@ -236,7 +239,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       } finally {
         t.tf.dispose([trainTensors.x, trainTensors.y, validationTensors.x, validationTensors.y]);
       }
-      interrupted = signal?.aborted ?? false;
+      interrupted = signal?.aborted ? "search" : false;
     }
 
     const trials = await study.trials();
@@ -260,7 +263,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         testAccuracy = evaluation.metrics["acc"] ?? Number.NaN;
       } catch (error) {
         if (!signal?.aborted) throw error;
-        interrupted = true;
+        interrupted = "evaluation";
       }
     } else if (best === undefined && !interrupted) {
       // Every trial was pruned or failed: bestTrial says so.

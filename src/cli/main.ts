@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError as CommanderArgumentError, Option } from "commander";
+import { registerCommands } from "./commands/index.js";
 import type { DemoResult } from "./demo.js";
 import { debugWanted, EXIT_INTERRUPTED, formatParserMessage, reportError } from "./errors.js";
 import { SigintGuard } from "./interrupt.js";
@@ -47,7 +48,11 @@ export function formatDemoResult(result: DemoResult, storage: string): string {
   const counts = `${result.trials} trials (${result.pruned} pruned${result.failed > 0 ? `, ${result.failed} failed` : ""})`;
   const lines = [
     "",
-    result.interrupted ? "Interrupted (Ctrl-C): the running trial is marked FAIL." : "",
+    result.interrupted === "search"
+      ? "Interrupted (Ctrl-C): the running trial is marked FAIL."
+      : result.interrupted === "evaluation"
+        ? "Interrupted (Ctrl-C) while retraining the best configuration for the test evaluation."
+        : "",
     `Study "${result.study.studyName}" in ${storage}: ${counts}, TF.js backend "${result.backend}"`,
   ].filter((line, i) => i === 0 || line !== "");
   if (result.best === undefined) {
@@ -62,7 +67,7 @@ export function formatDemoResult(result: DemoResult, storage: string): string {
     lines.push(
       `Test accuracy of the best configuration, retrained on train+validation: ${percent(result.testAccuracy)}`,
     );
-  } else if (result.interrupted && result.best !== undefined) {
+  } else if (result.interrupted !== false && result.best !== undefined) {
     lines.push(
       "The test evaluation was skipped; run the same command again to continue the study.",
     );
@@ -90,7 +95,7 @@ async function demo(options: DemoFlags): Promise<number> {
     });
     process.stdout.write(formatDemoResult(result, options.storage));
     await result.study.storage.close();
-    return result.interrupted ? EXIT_INTERRUPTED : 0;
+    return result.interrupted !== false ? EXIT_INTERRUPTED : 0;
   } catch (error) {
     // Ctrl-C while the study was being opened or the data loaded.
     if (sigint.signal.aborted) return EXIT_INTERRUPTED;
@@ -105,7 +110,8 @@ export function buildProgram(done: (status: number) => void = () => undefined): 
   const program = new Command()
     .name("skipjack")
     .description("Hyperparameter optimization for deep learning, native to TypeScript.")
-    .version(packageVersion(), "-v, --version", "print the version")
+    // --version only: -v is --verbose, as in Optuna's commands.
+    .version(packageVersion(), "--version", "print the version")
     .helpOption("-h, --help", "show this help")
     .option("--debug", "print the stack trace of an error (also SKIPJACK_DEBUG=1)")
     // Errors come back to run() as exceptions; each parser message is one line.
@@ -151,7 +157,7 @@ export function buildProgram(done: (status: number) => void = () => undefined): 
     .action(async (options: DemoFlags) => {
       done(await demo(options));
     });
-  return program;
+  return registerCommands(program, done);
 }
 
 /** Runs the command line and returns its exit status; errors are printed, not thrown. */

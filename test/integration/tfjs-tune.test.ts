@@ -287,4 +287,39 @@ describe("retrainAndEvaluate", () => {
       }),
     ).rejects.toThrow(/study or the params/);
   });
+
+  it("stops retraining when its signal is aborted (Ctrl-C), records nothing and frees the model", async () => {
+    const split = trainValidationTestSplit(blobs(15), { seed: 2 });
+    const study = await createStudy({ direction: "maximize" });
+    await study.enqueueTrial({ learning_rate: 0.05 });
+    await study.optimize(
+      (trial) => trial.suggestFloat("learning_rate", 1e-3, 0.3, { log: true }) && 0.9,
+      { nTrials: 1, showProgressBar: false },
+    );
+    const controller = new AbortController();
+    let batches = 0;
+    const before = tf.memory().numTensors;
+    await expect(
+      retrainAndEvaluate({
+        buildModel: (trial) => buildMlp(trial, tiny(3)),
+        study,
+        train: [split.train, split.validation],
+        test: split.test,
+        fit: {
+          epochs: 1000,
+          batchSize: 1,
+          callbacks: {
+            onBatchEnd: async () => {
+              batches++;
+              if (batches === 5) setTimeout(() => controller.abort(new Error("Interrupted")), 0);
+            },
+          },
+        },
+        signal: controller.signal,
+      }),
+    ).rejects.toThrow("Interrupted");
+    expect(batches).toBeLessThan(1000);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(await study.userAttrs()).toEqual({});
+  });
 });
