@@ -28,7 +28,7 @@ export interface CliBenchRow {
 }
 
 /** Creates Optuna's schema with skipjack, then writes `nTrials` trials with plain SQL (fast). */
-async function fillDatabase(path: string, nStudies: number, nTrials: number): Promise<void> {
+export async function fillDatabase(path: string, nStudies: number, nTrials: number): Promise<void> {
   const storage = await SqliteStorage.open(path);
   for (let s = 0; s < nStudies; s++) await storage.createNewStudy(["minimize"], `study-${s}`);
   await storage.close();

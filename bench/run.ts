@@ -222,10 +222,10 @@ if (wanted("cli")) {
     ],
     rows.map((r) => [
       r.measure,
-      r.size,
+      String(r.size),
       r.skipjackSeconds,
       r.skipjackPeakMiB ?? "-",
-      r.optunaSize ?? "-",
+      r.optunaSize === null ? "-" : String(r.optunaSize),
       r.optunaSeconds ?? "-",
       r.target,
     ]),

@@ -23,16 +23,49 @@ export type Cell = JsonValue | PythonFloat | Tuple | Dict | readonly Cell[];
 
 export { PythonFloat };
 
+/**
+ * Python's `repr(float)`. Between 1e-4 and 1e16 it is JavaScript's shortest round-trip text
+ * (with ".0" on integral values), which is much cheaper to get; elsewhere the exponent forms
+ * differ and `pythonFloatRepr` writes Python's.
+ */
+export function floatRepr(x: number): string {
+  const a = Math.abs(x);
+  if (a >= 1e-4 && a < 1e16) return Number.isInteger(x) ? `${x}.0` : String(x);
+  return pythonFloatRepr(x);
+}
+
+/** JSON of the keys seen (parameter names and attribute keys repeat in every trial). */
+const keyJson = new Map<string, string>();
+
+function quotedKey(key: string): string {
+  let text = keyJson.get(key);
+  if (text === undefined) {
+    text = pythonJsonDumps(key);
+    if (keyJson.size < 10_000) keyJson.set(key, text);
+  }
+  return text;
+}
+
 /** `json.dumps(cell)` of Python. */
 export function cellJson(cell: Cell): string {
-  if (cell instanceof PythonFloat) return pythonFloatRepr(cell.value);
+  if (cell instanceof PythonFloat) return floatRepr(cell.value);
   if (cell instanceof Tuple) return `[${cell.items.map(cellJson).join(", ")}]`;
   if (cell instanceof Dict) {
-    return `{${cell.entries.map(([k, v]) => `${pythonJsonDumps(k)}: ${cellJson(v)}`).join(", ")}}`;
+    let text = "{";
+    for (let i = 0; i < cell.entries.length; i++) {
+      const [k, v] = cell.entries[i]!;
+      text += `${i === 0 ? "" : ", "}${quotedKey(k)}: ${cellJson(v)}`;
+    }
+    return `${text}}`;
   }
   if (Array.isArray(cell)) return `[${(cell as readonly Cell[]).map(cellJson).join(", ")}]`;
+  // Printable ASCII without quotes or backslashes is written as is (datetimes, states, ...).
+  if (typeof cell === "string" && PLAIN_ASCII.test(cell)) return `"${cell}"`;
+  if (typeof cell === "number" && !Number.isInteger(cell)) return floatRepr(cell);
   return pythonJsonDumps(cell as JsonValue);
 }
+
+const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 function pythonNumber(x: number): string {
   if (Number.isInteger(x) && !Object.is(x, -0)) return String(x);

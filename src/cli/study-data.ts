@@ -185,25 +185,23 @@ export async function* streamTrials(
       : ` AND number IN (${options.numbers.map(Number).join(", ") || "NULL"})`;
   let after = -1;
   for (;;) {
-    const trials = await reader.all(
+    const trials = await reader.arrays(
       "SELECT trial_id, number, state, datetime_start, datetime_complete FROM trials " +
         `WHERE study_id = ? AND trial_id > ?${stateFilter}${numberFilter} ORDER BY trial_id LIMIT ${chunk}`,
       [studyId, after],
     );
     if (trials.length === 0) return;
-    const first = Number(trials[0]!["trial_id"]);
-    const last = Number(trials[trials.length - 1]!["trial_id"]);
+    const first = Number(trials[0]![0]);
+    const last = Number(trials[trials.length - 1]![0]);
     after = last;
     const byId = new Map<number, TrialData>();
-    for (const row of trials) {
-      const id = Number(row["trial_id"]);
-      byId.set(id, {
-        trialId: id,
-        number: Number(row["number"]),
-        state: decodeState(row["state"]),
-        datetimeStart: row["datetime_start"] === null ? null : String(row["datetime_start"]),
-        datetimeComplete:
-          row["datetime_complete"] === null ? null : String(row["datetime_complete"]),
+    for (const [id, number, state, start, complete] of trials) {
+      byId.set(Number(id), {
+        trialId: Number(id),
+        number: Number(number),
+        state: decodeState(state),
+        datetimeStart: start === null ? null : String(start),
+        datetimeComplete: complete === null ? null : String(complete),
         values: null,
         params: [],
         userAttrs: [],
@@ -212,73 +210,57 @@ export async function* streamTrials(
         ...(options.withDistributions ? { distributions: new Map<string, Distribution>() } : {}),
       });
     }
-    // Children of the chunk: a range of ids, restricted to this study's trials.
-    const children = (table: string, columns: string): Promise<Row[]> =>
-      reader.all(
-        `SELECT c.trial_id, ${columns} FROM ${table} c JOIN trials t ON t.trial_id = c.trial_id ` +
-          "WHERE t.study_id = ? AND c.trial_id >= ? AND c.trial_id <= ?",
-        [studyId, first, last],
+    // Children of the chunk: by a range of trial ids, which their unique (trial_id, ...) index
+    // reads directly; rows of other studies' trials inside the range are skipped below.
+    const children = (table: string, columns: string): Promise<unknown[][]> =>
+      reader.arrays(
+        `SELECT trial_id, ${columns} FROM ${table} WHERE trial_id >= ? AND trial_id <= ?`,
+        [first, last],
       );
-    for (const row of await children("trial_values", "c.objective, c.value, c.value_type")) {
-      const trial = byId.get(Number(row["trial_id"]));
+    const number = (v: unknown): unknown => (typeof v === "string" ? Number(v) : v);
+    const stored = (value: unknown, type: unknown): number =>
+      type === "FINITE" && value === null ? Number.NaN : decodeValue(number(value), type);
+    for (const [id, objective, value, type] of await children(
+      "trial_values",
+      "objective, value, value_type",
+    )) {
+      const trial = byId.get(Number(id));
       if (trial === undefined) continue;
       const mutable = trial as { values: (number | null)[] | null };
       if (mutable.values === null) mutable.values = [];
-      const values = mutable.values;
-      values[Number(row["objective"])] =
-        row["value_type"] === "FINITE" && row["value"] === null
-          ? Number.NaN
-          : decodeValue(
-              typeof row["value"] === "string" ? Number(row["value"]) : row["value"],
-              row["value_type"],
-            );
+      mutable.values[Number(objective)] = stored(value, type);
     }
-    for (const row of await children(
+    for (const [id, name, value, json] of await children(
       "trial_params",
-      "c.param_name, c.param_value, c.distribution_json",
+      "param_name, param_value, distribution_json",
     )) {
-      const trial = byId.get(Number(row["trial_id"]));
+      const trial = byId.get(Number(id));
       if (trial === undefined) continue;
-      const json = String(row["distribution_json"]);
-      let distribution = distributions.get(json);
+      let distribution = distributions.get(json as string);
       if (distribution === undefined) {
-        distribution = jsonToDistribution(json);
-        distributions.set(json, distribution);
+        distribution = jsonToDistribution(String(json));
+        distributions.set(json as string, distribution);
       }
-      trial.params.push([
-        String(row["param_name"]),
-        paramValue(distribution, Number(row["param_value"])),
-      ]);
-      trial.distributions?.set(String(row["param_name"]), distribution);
+      trial.params.push([String(name), paramValue(distribution, Number(value))]);
+      trial.distributions?.set(String(name), distribution);
     }
-    for (const row of await children("trial_user_attributes", 'c."key", c.value_json')) {
-      byId
-        .get(Number(row["trial_id"]))
-        ?.userAttrs.push([String(row["key"]), decodeAttr(row["value_json"])]);
+    for (const [id, key, json] of await children("trial_user_attributes", '"key", value_json')) {
+      byId.get(Number(id))?.userAttrs.push([String(key), decodeAttr(json)]);
     }
     if (options.systemAttrs) {
-      for (const row of await children("trial_system_attributes", 'c."key", c.value_json')) {
-        byId
-          .get(Number(row["trial_id"]))
-          ?.systemAttrs.push([String(row["key"]), decodeAttr(row["value_json"])]);
+      for (const [id, key, json] of await children(
+        "trial_system_attributes",
+        '"key", value_json',
+      )) {
+        byId.get(Number(id))?.systemAttrs.push([String(key), decodeAttr(json)]);
       }
     }
     if (options.intermediate) {
-      for (const row of await children(
+      for (const [id, step, value, type] of await children(
         "trial_intermediate_values",
-        "c.step, c.intermediate_value, c.intermediate_value_type",
+        "step, intermediate_value, intermediate_value_type",
       )) {
-        byId
-          .get(Number(row["trial_id"]))
-          ?.intermediate.push([
-            Number(row["step"]),
-            decodeValue(
-              typeof row["intermediate_value"] === "string"
-                ? Number(row["intermediate_value"])
-                : row["intermediate_value"],
-              row["intermediate_value_type"],
-            ),
-          ]);
+        byId.get(Number(id))?.intermediate.push([Number(step), stored(value, type)]);
       }
     }
     const ordered = [...byId.values()].sort((a, b) => a.number - b.number);
@@ -292,8 +274,6 @@ export async function* streamTrials(
     if (trials.length < chunk) return;
   }
 }
-
-type Row = Record<string, unknown>;
 
 /** The (number, values, completion) of a study's COMPLETE trials, for best-trial(s). */
 export async function completedValues(
