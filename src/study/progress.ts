@@ -26,7 +26,6 @@ export class ProgressBar {
   private readonly timeout: number | undefined;
   private readonly ticker: NodeJS.Timeout;
   private done = 0;
-  private drawnAt = 0;
   private best = "-";
   private readonly previousSink: ReturnType<typeof setLogSink>;
 
@@ -74,13 +73,12 @@ export class ProgressBar {
     const elapsed = (Date.now() - this.started) / 1000;
     const value = this.byTime ? Math.min(Math.round(elapsed), this.bar.getTotal()) : this.done;
     this.bar.update(value, this.payload());
-    // Drawn now (at most every 100 ms), not on cli-progress's timer: see the log sink.
-    if (Date.now() - this.drawnAt >= 100) this.draw();
+    // Drawn now, not on cli-progress's timer: see the log sink.
+    this.draw();
   }
 
   /** Redraws the bar, printing the log lines buffered above it. */
   private draw(): void {
-    this.drawnAt = Date.now();
     this.multi.update();
   }
 
@@ -88,14 +86,12 @@ export class ProgressBar {
   trialFinished(best: number | undefined): void {
     this.done++;
     if (best !== undefined) this.best = String(Number(best.toPrecision(6)));
-    this.drawnAt = 0; // a finished trial is always drawn at once
     this.refresh();
   }
 
   /** Removes the timer and restores log output. */
   stop(): void {
     clearInterval(this.ticker);
-    this.drawnAt = 0;
     this.refresh();
     this.multi.stop();
     setLogSink(this.previousSink);
