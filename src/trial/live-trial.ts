@@ -67,7 +67,7 @@ export class LiveTrial extends SuggestingTrial implements Trial {
   private pendingUserAttrs: Record<string, JsonValue> = {};
   private pendingSystemAttrs: Record<string, JsonValue> = {};
   private hasPending = false;
-  /** A write of the pending changes is queued to run when the caller's synchronous run ends. */
+  /** A write that takes the pending changes when its turn comes is queued. */
   private scheduled = false;
   /** Every write, one after the other; never rejects (failures go to `writeError`). */
   private chain: Promise<void> = Promise.resolve();
@@ -187,19 +187,23 @@ export class LiveTrial extends SuggestingTrial implements Trial {
     );
   }
 
-  /** Something to write: queue a write for when the caller's synchronous run ends. */
+  /**
+   * Something to write: queue a write at once, which takes what is pending when its turn comes
+   * (a microtask later when no write is under way), so that what one synchronous run says is
+   * one write.
+   */
   private changed(): void {
     this.view = null;
     this.hasPending = true;
     if (this.scheduled) return;
     this.scheduled = true;
-    const written = new Promise<void>((resolve) => {
-      queueMicrotask(() => {
+    trackWrite(
+      this.host.storage,
+      this.queueWrite(() => {
         this.scheduled = false;
-        void this.queueWrite(this.takePending(), true).then(resolve);
-      });
-    });
-    trackWrite(this.host.storage, written);
+        return this.takePending();
+      }, true),
+    );
   }
 
   private takePending(): TrialUpdate | null {
@@ -220,18 +224,22 @@ export class LiveTrial extends SuggestingTrial implements Trial {
   }
 
   /**
-   * Queues `update` (default: what is pending) after the writes before it. The returned
-   * promise settles when it is written and never rejects: a failure is kept for `raise`.
-   * A failed `background` write (one nobody awaits) is also logged at once, so that it is
-   * seen even when the trial is never awaited again.
+   * Queues a write after the writes before it: `update`, or what is pending (taken now), or
+   * what a function returns when the write's turn comes. The returned promise settles when it
+   * is written and never rejects: a failure is kept for `raise`. A failed `background` write
+   * (one nobody awaits) is also logged at once, so that it is seen even when the trial is
+   * never awaited again.
    */
   private queueWrite(
-    update: TrialUpdate | null = this.takePending(),
+    update: TrialUpdate | null | (() => TrialUpdate | null) = this.takePending(),
     background = false,
   ): Promise<void> {
     if (update === null) return this.chain;
     this.chain = this.chain
-      .then(() => this.host.storage.updateTrial(this.trialId, update))
+      .then(() => {
+        const changes = typeof update === "function" ? update() : update;
+        return changes === null ? undefined : this.host.storage.updateTrial(this.trialId, changes);
+      })
       .catch((error: unknown) => {
         if (background) {
           logger.warn(
