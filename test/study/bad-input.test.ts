@@ -201,6 +201,7 @@ const CASES: [string, Action, RegExp | null][] = [
   ["system attr: circular", systemAttr("sc", circular), /"sc".*circular/],
   ["system attr: sparse", systemAttr("ss", sparse), null],
   ["study attr: sparse", studyAttr("s-sparse", sparse), null],
+  ["study attr: new Array(2)", studyAttr("s-holes", new Array(2)), null],
   ["study attr: Map", studyAttr("s-map", new Map()), /"s-map".*Map/],
   ["study attr: NUL key", studyAttr("s\u0000", 1), /NUL/],
   ["param: 600 characters", paramName(long(600, "p")), /600 characters/],
@@ -255,6 +256,7 @@ describe("odd names and attribute values", () => {
     }
     expect(reference["sparse array"]).toEqual({ ok: [null, 0.5] });
     expect(reference["new Array(2)"]).toEqual({ ok: [null, null] });
+    expect(reference["study attr: new Array(2)"]).toEqual({ ok: [null, null] });
     expect(reference["-0"]).toEqual({ ok: -0 });
     expect(reference["undefined field"]).toEqual({ ok: { b: 1 } });
     const proto = (reference["__proto__ key in a value"] as { ok: object }).ok;
