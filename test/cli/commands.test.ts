@@ -1,13 +1,19 @@
 /**
- * The storage commands of the command line, run in-process against SQLite (and PostgreSQL when
- * SKIPJACK_TEST_POSTGRES_URL is set): every command, its output shapes and its errors.
+ * The storage commands of the command line, run in-process against SQLite (and PostgreSQL or
+ * MySQL when SKIPJACK_TEST_POSTGRES_URL or SKIPJACK_TEST_MYSQL_URL is set): every command, its output shapes and its errors.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setVerbosity, Verbosity } from "../../src/logging/index.js";
-import { freshPostgresDatabase, POSTGRES_URL, tempDir } from "../storages/helpers.js";
+import {
+  freshMySQLDatabase,
+  freshPostgresDatabase,
+  MYSQL_URL,
+  POSTGRES_URL,
+  tempDir,
+} from "../storages/helpers.js";
 import { sj } from "./commands-helpers.js";
 
 setVerbosity(Verbosity.WARNING);
@@ -258,7 +264,7 @@ function suite(name: string, makeUrl: () => Promise<{ url: string; drop: () => P
         intermediate_values: {},
         state: "COMPLETE",
       });
-      expect(lines[0].datetime_start).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+$/);
+      expect(lines[0].datetime_start).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/); // MySQL keeps whole seconds
       const json = JSON.parse(
         (await sj(["export", "--storage", url, "--study-name", "loop", "-f", "json"])).out,
       );
@@ -343,6 +349,10 @@ suite("SQLite", async () => {
 
 if (POSTGRES_URL !== undefined) {
   suite("PostgreSQL", () => freshPostgresDatabase(POSTGRES_URL, "cli"));
+}
+
+if (MYSQL_URL !== undefined) {
+  suite("MySQL", () => freshMySQLDatabase(MYSQL_URL, "cli"));
 }
 
 describe("skipjack read-only commands and the terminal", () => {
