@@ -40,9 +40,10 @@ export interface TrialHost {
  * A trial running in this process. Suggestions are sampled synchronously from the snapshot
  * taken at start and checked at the call (names, compatibility with the study's other
  * trials, attribute values). What the trial is told is queued at once and written when the
- * caller's synchronous run ends (so what one run says is one write), in call order: before
- * the objective's next await resolves, and before `storage.close()` ends. A failed write is
- * raised at the trial's next `report`, `shouldPrune` or end.
+ * caller's synchronous run ends (so what one run says is one write), in call order: stored
+ * before anything the objective awaits on the event loop resumes it, and before
+ * `storage.close()` ends (see pending-writes.ts). A failed write is logged and raised at the
+ * trial's next `report`, `shouldPrune` or end.
  */
 export class LiveTrial extends SuggestingTrial implements Trial {
   readonly number: number;
