@@ -5,10 +5,10 @@
  * (test/pruners/fixtures/asha_replay.py); every shouldPrune answer must be equal.
  */
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { setVerbosity, Verbosity } from "../../src/logging/index.js";
 import { Rng } from "../../src/math/rng.js";
 import { HyperbandPruner } from "../../src/pruners/hyperband.js";
@@ -27,6 +27,8 @@ type Event = ["ask"] | ["report", number, number, Value] | ["tell", number, Valu
 
 interface Scenario {
   kind: "sh" | "hyperband";
+  /** For a study continued by a second process: the index of its first event. */
+  cut?: number;
   direction: "minimize" | "maximize";
   studyName: string;
   options: Record<string, number | "auto">;
@@ -112,7 +114,16 @@ function scenario(kind: Scenario["kind"], index: number, random: () => number): 
   };
 }
 
-async function skipjack(s: Scenario, storage?: Storage): Promise<boolean[]> {
+/**
+ * Replays `s` through a skipjack study; with `storage`, only its events from `start` to `end`
+ * against its study there (created or loaded, with a new pruner: another process).
+ */
+async function skipjack(
+  s: Scenario,
+  storage?: Storage,
+  start = 0,
+  end: number | undefined = undefined,
+): Promise<boolean[]> {
   const o = s.options;
   const pruner: Pruner =
     s.kind === "sh"
@@ -132,39 +143,41 @@ async function skipjack(s: Scenario, storage?: Storage): Promise<boolean[]> {
     studyName: s.studyName,
     direction: s.direction,
     pruner,
-    ...(storage === undefined ? {} : { storage }),
+    ...(storage === undefined ? {} : { storage, loadIfExists: true }),
   });
-  const trials: Trial[] = [];
+  const trials = new Map<number, Trial>();
   const ended = new Set<number>();
   const answers: boolean[] = [];
-  for (const event of s.events) {
+  let asked = s.events.slice(0, start).filter((e) => e[0] === "ask").length;
+  for (const event of s.events.slice(start, end)) {
     if (event[0] === "ask") {
-      trials.push(await study.ask());
+      trials.set(asked++, await study.ask());
       continue;
     }
     const k = event[1];
     if (ended.has(k)) continue;
     if (event[0] === "report") {
-      await trials[k]!.report(value(event[3]), event[2]);
-      const pruned = await trials[k]!.shouldPrune();
+      const trial = trials.get(k)!;
+      await trial.report(value(event[3]), event[2]);
+      const pruned = await trial.shouldPrune();
       answers.push(pruned);
       if (pruned) {
-        await study.tell(trials[k]!, "PRUNED");
+        await study.tell(trial, "PRUNED");
         ended.add(k);
       }
     } else {
-      await study.tell(trials[k]!, value(event[2]));
+      await study.tell(trials.get(k)!, value(event[2]));
       ended.add(k);
     }
   }
   return answers;
 }
 
-function optuna(scenarios: readonly Scenario[], dir: string): boolean[][] {
+function optuna(scenarios: readonly Scenario[], dir: string, ...args: string[]): boolean[][] {
   const file = join(dir, "scenarios.json");
   writeFileSync(file, JSON.stringify(scenarios));
   return JSON.parse(
-    execFileSync(PYTHON, ["-W", "ignore", REPLAY, file], {
+    execFileSync(PYTHON, ["-W", "ignore", REPLAY, file, ...args], {
       encoding: "utf8",
       maxBuffer: 64 * 1024 * 1024,
     }),
@@ -234,6 +247,64 @@ describe("SuccessiveHalving and Hyperband decide as Optuna 3.1", () => {
       } finally {
         await storage.close();
       }
+    },
+    120_000,
+  );
+
+  it.skipIf(!optunaAvailable())(
+    "a study begun by Optuna and continued by skipjack (and the reverse) decides as Optuna alone",
+    async () => {
+      const rng = new Rng(7);
+      const random = () => rng.random();
+      const scenarios: Scenario[] = [];
+      for (let i = 0; i < 6; i++) {
+        const kind = i % 2 === 0 ? "sh" : "hyperband";
+        const a = scenario(kind, i, random);
+        const b = scenario(kind, i, random);
+        const shift = a.events.filter((e) => e[0] === "ask").length;
+        const later = b.events.map(
+          (e): Event =>
+            e[0] === "ask"
+              ? e
+              : e[0] === "report"
+                ? ["report", e[1] + shift, e[2], e[3]]
+                : ["tell", e[1] + shift, e[2]],
+        );
+        scenarios.push({
+          ...a,
+          studyName: `mixed-${i}`,
+          events: [...a.events, ...later],
+          cut: a.events.length,
+        });
+      }
+      // SQLite files in memory where there is a tmpfs: Optuna commits every call.
+      const shm = existsSync("/dev/shm") ? mkdtempSync("/dev/shm/skipjack-asha-") : tmp.dir;
+      onTestFinished(() => rmSync(shm, { recursive: true, force: true }));
+      const url = (name: string) => `sqlite:///${join(shm, `${name}.db`)}`;
+      // Optuna alone, in two processes.
+      const before = optuna(scenarios, tmp.dir, url("optuna"), "before");
+      const after = optuna(scenarios, tmp.dir, url("optuna"), "after");
+      expect(after.flat().filter(Boolean).length).toBeGreaterThan(3);
+      // Optuna, then skipjack.
+      optuna(scenarios, tmp.dir, url("then-skipjack"), "before");
+      const storage = await openStorage(url("then-skipjack"));
+      try {
+        for (const [i, s] of scenarios.entries()) {
+          expect(await skipjack(s, storage, s.cut!), s.studyName).toEqual(after[i]);
+        }
+      } finally {
+        await storage.close();
+      }
+      // skipjack, then Optuna.
+      const first = await openStorage(url("then-optuna"));
+      try {
+        for (const [i, s] of scenarios.entries()) {
+          expect(await skipjack(s, first, 0, s.cut!), s.studyName).toEqual(before[i]);
+        }
+      } finally {
+        await first.close();
+      }
+      expect(optuna(scenarios, tmp.dir, url("then-optuna"), "after")).toEqual(after);
     },
     120_000,
   );
