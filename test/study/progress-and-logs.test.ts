@@ -1,4 +1,6 @@
+import { spawnSync } from "node:child_process";
 import { PassThrough, Writable } from "node:stream";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   createStudy,
@@ -9,6 +11,8 @@ import {
   Verbosity,
 } from "../../src/index.js";
 import { logger, setLogSink } from "../../src/logging/index.js";
+
+const logging = fileURLToPath(new URL("../../src/logging/index.ts", import.meta.url));
 
 afterEach(() => {
   setLogSink(undefined);
@@ -96,6 +100,26 @@ describe("setVerbosity", () => {
     }
     setVerbosity(Verbosity.INFO);
     expect(getVerbosity()).toBe(Verbosity.INFO);
+  });
+
+  it("reads SKIPJACK_LOG_LEVEL by name, and says so when it is not a level", () => {
+    const level = (value: string) =>
+      spawnSync(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          "--input-type=module",
+          "-e",
+          `const { getVerbosity } = await import(${JSON.stringify(logging)}); console.log(getVerbosity());`,
+        ],
+        { encoding: "utf8", env: { ...process.env, SKIPJACK_LOG_LEVEL: value } },
+      );
+    expect(level("warning").stdout.trim()).toBe("30");
+    expect(level("Error").stdout.trim()).toBe("40");
+    const bad = level("loud");
+    expect(bad.stdout.trim()).toBe("20");
+    expect(bad.stderr).toContain("SKIPJACK_LOG_LEVEL=loud is not a level");
   });
 
   it("rejects unknown levels with a typed error and keeps the current one", () => {
