@@ -37,7 +37,8 @@ export function floatRepr(x: number): string {
 /** JSON of the keys seen (parameter names and attribute keys repeat in every trial). */
 const keyJson = new Map<string, string>();
 
-function quotedKey(key: string): string {
+/** `json.dumps(key)`, cached. */
+export function quotedKey(key: string): string {
   let text = keyJson.get(key);
   if (text === undefined) {
     text = pythonJsonDumps(key);

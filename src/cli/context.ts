@@ -31,8 +31,13 @@ export function processIo(): CliIo {
           : process.stdout.write(text)
             ? undefined
             : new Promise<void>((resolve) => {
-                process.stdout.once("drain", resolve);
-                process.stdout.once("error", () => resolve());
+                const done = (): void => {
+                  process.stdout.off("drain", done);
+                  process.stdout.off("error", done);
+                  resolve();
+                };
+                process.stdout.on("drain", done);
+                process.stdout.on("error", done);
               }),
     },
     err: (text) => {

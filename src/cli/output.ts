@@ -58,6 +58,36 @@ export function csvCell(cell: Cell | undefined): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/**
+ * Prints records already written as JSON (a fast path for big studies): a JSON list, or one
+ * object per line with `lines`, or the one object with `single`.
+ */
+export async function printJsonTexts(
+  texts: AsyncIterable<string>,
+  options: { lines: boolean; single?: boolean; sink: Sink },
+): Promise<void> {
+  const { sink } = options;
+  const parts: string[] = [];
+  let size = 0;
+  let n = 0;
+  const open = !options.lines && !options.single;
+  if (open) parts.push("[");
+  for await (const text of texts) {
+    const piece = options.lines ? `${text}\n` : n === 0 ? text : `, ${text}`;
+    n++;
+    parts.push(piece);
+    size += piece.length;
+    if (size > 1 << 16) {
+      await sink.write(parts.join(""));
+      parts.length = 0;
+      size = 0;
+    }
+  }
+  if (open) parts.push("]");
+  if (!options.lines) parts.push("\n");
+  if (parts.length > 0) await sink.write(parts.join(""));
+}
+
 /** Where printed text goes, and how wide the terminal is (undefined when not a terminal). */
 export interface Sink {
   write(text: string): void | Promise<void>;

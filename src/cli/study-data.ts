@@ -127,7 +127,7 @@ export async function findStudy(
 export async function studyColumns(
   reader: Reader,
   studyId: number,
-): Promise<{ params: string[]; userAttrs: string[] }> {
+): Promise<{ params: string[]; userAttrs: string[]; kinds: Map<string, Distribution> | null }> {
   const names = async (table: string, column: string): Promise<string[]> => {
     const rows = await reader.all(
       `SELECT DISTINCT c.${column} AS name FROM ${table} c JOIN trials t ON t.trial_id = c.trial_id WHERE t.study_id = ?`,
@@ -135,8 +135,10 @@ export async function studyColumns(
     );
     return rows.map((r) => String(r["name"])).sort();
   };
+  const { names: params, kinds } = await printingKinds(reader, studyId);
   return {
-    params: await names("trial_params", "param_name"),
+    params,
+    kinds,
     userAttrs: await names("trial_user_attributes", '"key"'),
   };
 }
@@ -154,6 +156,42 @@ export interface StreamOptions {
   numbers?: readonly number[];
   /** Trials per chunk. */
   chunk?: number;
+  /**
+   * How to print each parameter name's values, when every trial of the study agrees on it
+   * (`printingKinds`): then the distribution JSON of each row is not read.
+   */
+  kinds?: ReadonlyMap<string, Distribution>;
+}
+
+/**
+ * One distribution per parameter name of a study, when all its stored distributions print
+ * values alike (same kind, same choices; Optuna's compatibility rule makes them so); null when
+ * some name does not (an odd database), and each row's own distribution must be read.
+ */
+export async function printingKinds(
+  reader: Reader,
+  studyId: number,
+): Promise<{ names: string[]; kinds: Map<string, Distribution> | null }> {
+  const rows = await reader.arrays(
+    "SELECT DISTINCT c.param_name, c.distribution_json FROM trial_params c " +
+      "JOIN trials t ON t.trial_id = c.trial_id WHERE t.study_id = ?",
+    [studyId],
+  );
+  const kinds = new Map<string, Distribution>();
+  let agree = true;
+  for (const [name, json] of rows) {
+    const distribution = jsonToDistribution(String(json));
+    const seen = kinds.get(String(name));
+    if (seen === undefined) kinds.set(String(name), distribution);
+    else if (
+      seen.kind !== distribution.kind ||
+      (seen.kind === "categorical" &&
+        JSON.stringify(seen.choices) !== JSON.stringify((distribution as typeof seen).choices))
+    ) {
+      agree = false;
+    }
+  }
+  return { names: [...kinds.keys()].sort(), kinds: agree ? kinds : null };
 }
 
 function paramValue(distribution: Distribution, internal: number): Cell {
@@ -230,13 +268,16 @@ export async function* streamTrials(
       if (mutable.values === null) mutable.values = [];
       mutable.values[Number(objective)] = stored(value, type);
     }
+    const kinds = options.withDistributions ? undefined : options.kinds;
     for (const [id, name, value, json] of await children(
       "trial_params",
-      "param_name, param_value, distribution_json",
+      kinds === undefined
+        ? "param_name, param_value, distribution_json"
+        : "param_name, param_value",
     )) {
       const trial = byId.get(Number(id));
       if (trial === undefined) continue;
-      let distribution = distributions.get(json as string);
+      let distribution = kinds?.get(name as string) ?? distributions.get(json as string);
       if (distribution === undefined) {
         distribution = jsonToDistribution(String(json));
         distributions.set(json as string, distribution);

@@ -15,7 +15,7 @@ import {
   withExample,
   withLogging,
 } from "../context.js";
-import { type Fields, type Format, printRecords } from "../output.js";
+import { type Fields, type Format, printJsonTexts, printRecords } from "../output.js";
 import { openReader, type Reader } from "../reader.js";
 import {
   completedValues,
@@ -25,7 +25,13 @@ import {
   studyColumns,
   studyNames,
 } from "../study-data.js";
-import { shortDatetime, type TrialShape, trialFields, trialHeader } from "../trial-records.js";
+import {
+  shortDatetime,
+  type TrialShape,
+  trialFields,
+  trialHeader,
+  trialJson,
+} from "../trial-records.js";
 import type { CommandContext } from "./types.js";
 
 interface ReadFlags extends CommonFlags {
@@ -105,7 +111,18 @@ async function printTrials(
   if (which !== "all") {
     numbers = bestNumbers(await completedValues(reader, studyId), directions, which === "best");
   }
-  const trials = streamTrials(reader, studyId, numbers === undefined ? {} : { numbers });
+  const trials = streamTrials(reader, studyId, {
+    ...(numbers === undefined ? {} : { numbers }),
+    ...(columns.kinds === null ? {} : { kinds: columns.kinds }),
+  });
+  if (flags.format === "json") {
+    const flatten = flags.flatten === true;
+    async function* texts(): AsyncGenerator<string> {
+      for await (const trial of trials) yield trialJson(trial, shape, { flatten });
+    }
+    await printJsonTexts(texts(), { lines: false, single: which === "best", sink: ctx.io.out });
+    return;
+  }
   async function* records(): AsyncGenerator<Fields> {
     for await (const trial of trials) yield trialFields(trial, shape);
   }

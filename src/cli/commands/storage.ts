@@ -17,10 +17,10 @@ import {
   withLogging,
 } from "../context.js";
 import { openForWrite } from "../open.js";
-import { type Fields, printRecords, type Sink } from "../output.js";
+import { type Fields, printJsonTexts, printRecords, type Sink } from "../output.js";
 import { openReader } from "../reader.js";
 import { findStudy, streamTrials, studyColumns, type TrialData } from "../study-data.js";
-import { duration, type TrialShape, trialHeader } from "../trial-records.js";
+import { duration, type TrialShape, trialHeader, trialJson } from "../trial-records.js";
 import type { CommandContext } from "./types.js";
 
 const STATES = Object.values(TrialState) as string[];
@@ -151,16 +151,26 @@ export function registerStorageCommands(program: Command, ctx: CommandContext): 
         const file = flags.output === undefined ? undefined : fileSink(flags.output);
         try {
           const { studyId, directions } = await findStudy(reader, flags.studyName);
-          const shape: TrialShape = {
-            nObjectives: directions.length,
-            ...(await studyColumns(reader, studyId)),
-          };
+          const columns = await studyColumns(reader, studyId);
+          const shape: TrialShape = { nObjectives: directions.length, ...columns };
           const trials = streamTrials(reader, studyId, {
             intermediate: true,
             ...(states === undefined ? {} : { states }),
+            ...(columns.kinds === null ? {} : { kinds: columns.kinds }),
           });
           async function* records(): AsyncGenerator<Fields> {
             for await (const trial of trials) yield exportFields(trial, shape);
+          }
+          if (flags.format !== "csv") {
+            async function* texts(): AsyncGenerator<string> {
+              for await (const trial of trials)
+                yield trialJson(trial, shape, { flatten: false, full: true });
+            }
+            await printJsonTexts(texts(), {
+              lines: flags.format === "jsonl",
+              sink: file?.sink ?? ctx.io.out,
+            });
+            return;
           }
           const header = trialHeader(shape, true);
           header.splice(header.length - 1, 0, "intermediate_values");
