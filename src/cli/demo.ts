@@ -48,10 +48,10 @@ export interface DemoResult {
   /** Test accuracy of the best configuration retrained on train+validation; undefined when interrupted. */
   testAccuracy?: number;
   /**
-   * Where Ctrl-C stopped the run, if it did: before or during the search (the running trial
+   * Where Ctrl-C stopped the run, if it did: before the search, during it (the running trial
    * is FAIL), or while retraining for the test evaluation. The test evaluation is skipped.
    */
-  interrupted: false | "search" | "evaluation";
+  interrupted: false | "start" | "search" | "evaluation";
   trials: number;
   pruned: number;
   failed: number;
@@ -148,7 +148,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const backend = await t.useWasmBackend();
   const random = new SeededMathRandom(seed);
   try {
-    let interrupted: DemoResult["interrupted"] = signal?.aborted ? "search" : false;
+    let interrupted: DemoResult["interrupted"] = signal?.aborted ? "start" : false;
     // 60% train, 20% validation for the search, 20% test touched once at the end.
     const digits = await loadCsv(DATA);
     const split = trainValidationTestSplit(digits, {

@@ -52,7 +52,9 @@ export function formatDemoResult(result: DemoResult, storage: string): string {
       ? "Interrupted (Ctrl-C): the running trial is marked FAIL."
       : result.interrupted === "evaluation"
         ? "Interrupted (Ctrl-C) while retraining the best configuration for the test evaluation."
-        : "",
+        : result.interrupted === "start"
+          ? "Interrupted (Ctrl-C) before the search started."
+          : "",
     `Study "${result.study.studyName}" in ${storage}: ${counts}, TF.js backend "${result.backend}"`,
   ].filter((line, i) => i === 0 || line !== "");
   if (result.best === undefined) {
