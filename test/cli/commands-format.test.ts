@@ -1,12 +1,21 @@
 /** The pieces of the command line's output: Python's float and timedelta text, flags, logs. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { floatRepr, pythonStr, pythonStringRepr, Tuple } from "../../src/cli/cells.js";
-import { pythonTimedelta } from "../../src/cli/trial-records.js";
+import {
+  type Cell,
+  floatRepr,
+  PythonFloat,
+  pythonStr,
+  pythonStringRepr,
+  Tuple,
+} from "../../src/cli/cells.js";
+import { flattenFields, recordJson } from "../../src/cli/output.js";
+import { pythonTimedelta, trialFields, trialJson } from "../../src/cli/trial-records.js";
 import { yamlDump } from "../../src/cli/yaml.js";
-import { pythonFloatRepr } from "../../src/json/python.js";
+import { type JsonValue, pythonFloatRepr } from "../../src/json/python.js";
 import { tempDir } from "../storages/helpers.js";
 import { sj } from "./commands-helpers.js";
 
@@ -83,6 +92,78 @@ describe("common flags", () => {
       expect(quiet).toMatchObject({ status: 0, out: "t\n", err: "" });
       const both = await sj(["studies", "--storage", url, "-q", "-v"]);
       expect(both.status).toBe(2);
+    } finally {
+      remove();
+    }
+  });
+});
+
+describe("the JSON fast path of trials and export", () => {
+  const trial = {
+    trialId: 7,
+    number: 3,
+    state: "COMPLETE" as const,
+    datetimeStart: "2026-01-02 03:04:05.123456",
+    datetimeComplete: "2026-01-03 03:04:06.5",
+    values: [Number.POSITIVE_INFINITY, 2, 1e-7],
+    params: [
+      ["10", 3],
+      ["c", 'caf\u00e9 "q"'],
+      ["lr", new PythonFloat(0.001)],
+      ["z", null],
+    ] as [string, Cell][],
+    userAttrs: [
+      ["n", { a: [1, 2.5, null], b: "x" }],
+      ["s", "it's"],
+    ] as [string, JsonValue][],
+    systemAttrs: [],
+    intermediate: [
+      [0, 0.5],
+      [2, Number.NaN],
+    ] as [number, number][],
+  };
+  it("writes the same text as the cells do, flattened or not, single or several objectives", () => {
+    for (const nObjectives of [1, 3]) {
+      const shape = { nObjectives, params: ["10", "c", "lr", "z"], userAttrs: ["n", "s"] };
+      for (const flatten of [false, true]) {
+        const fields = trialFields(trial, shape);
+        expect(trialJson(trial, shape, { flatten })).toBe(
+          recordJson(flatten ? flattenFields(fields) : fields),
+        );
+      }
+      const none = { ...shape, params: [], userAttrs: [] };
+      const bare = { ...trial, params: [], userAttrs: [] };
+      expect(trialJson(bare, none, { flatten: false })).toBe(recordJson(trialFields(bare, none)));
+    }
+  });
+
+  it("prints each row's own distribution when a study's trials disagree on a parameter", async () => {
+    const { dir, remove } = tempDir("kinds");
+    try {
+      const path = join(dir, "k.db");
+      const url = `sqlite:///${path}`;
+      await sj(["create-study", "--storage", url, "--study-name", "s"]);
+      await sj(["ask", "--storage", url, "--study-name", "s"]);
+      await sj(["ask", "--storage", url, "--study-name", "s"]);
+      const db = new Database(path);
+      const insert = db.prepare(
+        "INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) VALUES (?, 'x', ?, ?)",
+      );
+      insert.run(
+        1,
+        0.25,
+        '{"name": "FloatDistribution", "attributes": {"step": null, "low": 0.0, "high": 1.0, "log": false}}',
+      );
+      insert.run(
+        2,
+        1,
+        '{"name": "CategoricalDistribution", "attributes": {"choices": ["a", "b"]}}',
+      );
+      db.close();
+      const trials = JSON.parse(
+        (await sj(["trials", "--storage", url, "--study-name", "s", "-f", "json"])).out,
+      );
+      expect(trials.map((t: { params: unknown }) => t.params)).toEqual([{ x: 0.25 }, { x: "b" }]);
     } finally {
       remove();
     }
