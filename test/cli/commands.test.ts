@@ -347,13 +347,11 @@ suite("SQLite", async () => {
   return { url: `sqlite:///${join(dir, "cli.db")}`, drop: async () => remove() };
 });
 
-if (POSTGRES_URL !== undefined) {
-  suite("PostgreSQL", () => freshPostgresDatabase(POSTGRES_URL, "cli"));
-}
+const postgres = POSTGRES_URL;
+if (postgres !== undefined) suite("PostgreSQL", () => freshPostgresDatabase(postgres, "cli"));
 
-if (MYSQL_URL !== undefined) {
-  suite("MySQL", () => freshMySQLDatabase(MYSQL_URL, "cli"));
-}
+const mysql = MYSQL_URL;
+if (mysql !== undefined) suite("MySQL", () => freshMySQLDatabase(mysql, "cli"));
 
 describe("skipjack read-only commands and the terminal", () => {
   it("masks the password of a URL in errors", async () => {
