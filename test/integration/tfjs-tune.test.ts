@@ -202,6 +202,33 @@ describe("tune", () => {
   });
 });
 
+describe("tune after Ctrl-C", () => {
+  it("stops the search, leaves the test set untouched and says it was interrupted", async () => {
+    const data = blobs(20);
+    const before = tf.memory().numTensors;
+    const result = await tune({
+      buildModel: (trial) => buildMlp(trial, { ...tiny(3), seed: 5 }),
+      data: { dataset: data, split: { seed: 1 } },
+      monitor: "val_acc",
+      fit: { epochs: 3, batchSize: 16 },
+      nTrials: 10,
+      earlyStopping: false,
+      studyOptions: { sampler: new RandomSampler({ seed: 3 }) },
+      optimize: {
+        showProgressBar: false,
+        // Ctrl-C after the second trial, as a terminal would deliver it.
+        callbacks: [(_study, trial) => void (trial.number === 1 && process.emit("SIGINT"))],
+      },
+    });
+    expect(result.summary.interrupted).toBe(true);
+    expect(result.summary.nTrials).toBeLessThan(10);
+    expect(result.test).toBeUndefined();
+    expect((await result.study.userAttrs())["test_evaluations"]).toBeUndefined();
+    if (result.bestModel !== undefined) disposeModel(result.bestModel);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
 describe("tune when trials fail", () => {
   it("frees every model and copy when fit throws mid-training", async () => {
     const before = tf.memory().numTensors;

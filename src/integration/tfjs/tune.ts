@@ -105,6 +105,8 @@ export interface TuneSummary {
   direction: StudyDirection;
   seconds: number;
   backend: string;
+  /** Ctrl-C ended the search; the test evaluation was then skipped. */
+  interrupted: boolean;
 }
 
 /** What `tune` returns. */
@@ -308,6 +310,14 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
     }
   };
 
+  // Ctrl-C ends the search (optimize marks the running trial FAIL and returns); the test set
+  // is then left untouched, so that a continued study can still evaluate its winner once.
+  let interrupted = false;
+  const onSigint = (): void => {
+    interrupted = true;
+  };
+  const watchSigint = options.optimize?.handleSigint ?? true;
+  if (watchSigint) process.on("SIGINT", onSigint);
   try {
     await study.optimize(objective, {
       ...(options.optimize ?? {}),
@@ -320,6 +330,7 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
     if (best !== undefined) disposeModel(best.model);
     throw error;
   } finally {
+    if (watchSigint) process.off("SIGINT", onSigint);
     for (const t of prepared.owned) t.dispose();
   }
 
@@ -331,7 +342,7 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
     bestModel = undefined;
   }
   let test: EvaluationResult | undefined;
-  if (prepared.final !== undefined && (options.evaluateOnTest ?? true)) {
+  if (prepared.final !== undefined && !interrupted && (options.evaluateOnTest ?? true)) {
     const rows = prepared.final();
     try {
       test = await retrainAndEvaluate({
@@ -370,6 +381,7 @@ export async function tune(options: TuneOptions): Promise<TuneResult> {
       monitor,
       direction,
       seconds: (Date.now() - started) / 1000,
+      interrupted,
       backend: tf.getBackend(),
     },
   };
