@@ -22,14 +22,42 @@ export function shortDatetime(stored: string | null): string | null {
   return stored === null ? null : stored.replace("T", " ").slice(0, 19);
 }
 
-const STORED = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6})\d*)?/;
+function digits(text: string, from: number, count: number): number {
+  let value = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    value = value * 10 + d;
+  }
+  return value;
+}
 
-/** Microseconds since 1970 of a stored naive datetime (its zone does not matter for a difference). */
+/**
+ * Microseconds since 1970 of a stored naive datetime, `YYYY-MM-DD HH:MM:SS[.ffffff]` (its zone
+ * does not matter for a difference); null when it is not one. Parsed by hand: a big study has
+ * two a trial.
+ */
 export function storedMicros(stored: string): number | null {
-  const m = STORED.exec(stored);
-  if (m === null) return null;
-  const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
-  return ms * 1000 + (m[7] === undefined ? 0 : Number(m[7].padEnd(6, "0")));
+  const ms = Date.UTC(
+    digits(stored, 0, 4),
+    digits(stored, 5, 2) - 1,
+    digits(stored, 8, 2),
+    digits(stored, 11, 2),
+    digits(stored, 14, 2),
+    digits(stored, 17, 2),
+  );
+  if (Number.isNaN(ms)) return null;
+  let micros = 0;
+  if (stored.charCodeAt(19) === 46) {
+    // "." then up to six digits are microseconds (more are cut, as Python reads them).
+    let scale = 100_000;
+    for (let i = 20; i < stored.length && scale >= 1; i++, scale /= 10) {
+      const d = stored.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      micros += d * scale;
+    }
+  }
+  return ms * 1000 + micros;
 }
 
 /** Python's `str(timedelta(microseconds=us))`: `0:00:03.220407`, `1 day, 2:03:04`. */

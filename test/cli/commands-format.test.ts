@@ -13,7 +13,12 @@ import {
   Tuple,
 } from "../../src/cli/cells.js";
 import { flattenFields, recordJson } from "../../src/cli/output.js";
-import { pythonTimedelta, trialFields, trialJson } from "../../src/cli/trial-records.js";
+import {
+  pythonTimedelta,
+  storedMicros,
+  trialFields,
+  trialJson,
+} from "../../src/cli/trial-records.js";
 import { yamlDump } from "../../src/cli/yaml.js";
 import { type JsonValue, pythonFloatRepr } from "../../src/json/python.js";
 import { tempDir } from "../storages/helpers.js";
@@ -167,5 +172,20 @@ describe("the JSON fast path of trials and export", () => {
     } finally {
       remove();
     }
+  });
+});
+
+describe("stored datetimes", () => {
+  it("reads SQLAlchemy's, skipjack's and MySQL's forms to the microsecond", () => {
+    expect(storedMicros("2026-01-02 03:04:05.123456")! - storedMicros("2026-01-02 03:04:05")!).toBe(
+      123_456,
+    );
+    expect(storedMicros("2026-01-02 03:04:05.5")! - storedMicros("2026-01-02 03:04:05")!).toBe(
+      500_000,
+    );
+    expect(storedMicros("2026-01-02T03:04:06")! - storedMicros("2026-01-02 03:04:05")!).toBe(
+      1_000_000,
+    );
+    expect(storedMicros("not a date")).toBeNull();
   });
 });
