@@ -18,6 +18,39 @@ import { sj } from "./commands-helpers.js";
 
 setVerbosity(Verbosity.WARNING);
 
+/** Runs one statement on the database behind a URL (rows as arrays). */
+async function sql(url: string, statement: string): Promise<unknown[][]> {
+  if (url.startsWith("sqlite")) {
+    const db = new Database(url.replace(/^sqlite:\/\/\//, ""));
+    try {
+      const prepared = db.prepare(statement);
+      if (prepared.reader) return prepared.raw(true).all() as unknown[][];
+      prepared.run();
+      return [];
+    } finally {
+      db.close();
+    }
+  }
+  if (url.startsWith("postgres")) {
+    const pg = (await import("pg")).default;
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return (await client.query({ text: statement, rowMode: "array" })).rows as unknown[][];
+    } finally {
+      await client.end();
+    }
+  }
+  const mysql = await import("mysql2/promise");
+  const connection = await mysql.createConnection({ uri: url });
+  try {
+    const [rows] = await connection.query({ sql: statement, rowsAsArray: true });
+    return Array.isArray(rows) ? (rows as unknown[][]) : [];
+  } finally {
+    await connection.end();
+  }
+}
+
 const SPACE = JSON.stringify({
   x: { name: "FloatDistribution", attributes: { low: 0.0, high: 1.0, step: null, log: false } },
   n: { name: "IntDistribution", attributes: { low: 1, high: 4, step: 1, log: false } },
@@ -302,6 +335,23 @@ function suite(name: string, makeUrl: () => Promise<{ url: string; drop: () => P
       } finally {
         remove();
       }
+    });
+
+    it("upgrades a database at Optuna 3.1's revision once, then finds it up to date", async () => {
+      await sql(url, "UPDATE alembic_version SET version_num = 'v3.0.0.d'");
+      const upgraded = await sj(["storage", "upgrade", "--storage", url]);
+      expect(upgraded).toMatchObject({ status: 0, out: "" });
+      expect(upgraded.err).toContain("Completed to upgrade the storage");
+      expect(await sql(url, "SELECT version_num FROM alembic_version")).toEqual([["v3.2.0.a"]]);
+      const again = await sj(["storage", "upgrade", "--storage", url]);
+      expect(again.err).toContain("up-to-date");
+      await sql(url, "UPDATE alembic_version SET version_num = 'v9.0.0.z'");
+      const unknown = await sj(["storage", "upgrade", "--storage", url]);
+      expect(unknown.status).toBe(1);
+      expect(unknown.err).toMatch(/v9.0.0.z, which this skipjack does not know/);
+      const read = await sj(["studies", "--storage", url]);
+      expect(read.status).toBe(1);
+      await sql(url, "UPDATE alembic_version SET version_num = 'v3.2.0.a'");
     });
 
     it("says what to change: unknown study (with the names there), bad search space, no storage", async () => {
