@@ -56,6 +56,8 @@ interface Figures {
   complete: number;
   failed: number;
   retried: number;
+  /** Workers that could not open the storage while PostgreSQL was down (by design). */
+  refusedAtOpen: number;
   violations: string[];
 }
 
@@ -69,6 +71,9 @@ interface Worker {
   stderr: string;
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   killed: boolean;
+  /** When it was started and when it exited (ms). */
+  spawnedAt: number;
+  exitedAt: number;
   /** Called at its first START line (to kill it inside its first objective call). */
   onFirstStart: (() => void) | null;
 }
@@ -84,8 +89,15 @@ function startWorker(url: string, study: string, secondsText: string): Worker {
     started: 0,
     done: new Map(),
     stderr: "",
-    exit: new Promise((resolve) => child.on("close", (code, signal) => resolve({ code, signal }))),
+    exit: new Promise((resolve) =>
+      child.on("close", (code, signal) => {
+        worker.exitedAt = Date.now();
+        resolve({ code, signal });
+      }),
+    ),
     killed: false,
+    spawnedAt: Date.now(),
+    exitedAt: Number.POSITIVE_INFINITY,
     onFirstStart: null,
   };
   let pending = "";
@@ -349,6 +361,7 @@ async function runBackend(kind: "sqlite" | "postgres" | "mysql"): Promise<Figure
     complete: 0,
     failed: 0,
     retried: 0,
+    refusedAtOpen: 0,
     violations: [],
   };
   let url: string;
@@ -367,6 +380,13 @@ async function runBackend(kind: "sqlite" | "postgres" | "mysql"): Promise<Figure
   const study = "chaos";
   const all: Worker[] = [];
   const victims = new Set<number>();
+  // One process creates the study (and its tables) alone, before the faults start.
+  const setup = startWorker(url, study, "setup");
+  if ((await setup.exit).code !== 0) {
+    figures.violations.push(`the study could not be created: ${setup.stderr.slice(-400)}`);
+    await cleanup();
+    return figures;
+  }
   const deadline = Date.now() + seconds * 1000;
   const remaining = () => Math.max(1, (deadline - Date.now()) / 1000).toFixed(1);
   const spawnWorker = () => {
@@ -381,14 +401,13 @@ async function runBackend(kind: "sqlite" | "postgres" | "mysql"): Promise<Figure
     worker.child.kill("SIGKILL");
     figures.kills++;
   };
-  // The first worker creates the study and its tables alone.
-  const first = spawnWorker();
-  while (first.started === 0 && first.child.exitCode === null) await sleep(50);
-  const live = new Set<Worker>([first]);
-  for (let i = 1; i < workers; i++) live.add(spawnWorker());
+  const live = new Set<Worker>();
+  for (let i = 0; i < workers; i++) live.add(spawnWorker());
   let nextKill = Date.now() + KILL_EVERY * 1000;
   let nextDrop = Date.now() + DROP_EVERY * 1000;
   let restarted = kind !== "postgres" || !restart;
+  /** When PostgreSQL was down for its restart. */
+  let down: [number, number] | null = null;
   let killFirstCall = true;
   while (Date.now() < deadline - 1500) {
     await sleep(100);
@@ -421,8 +440,10 @@ async function runBackend(kind: "sqlite" | "postgres" | "mysql"): Promise<Figure
     }
     if (!restarted && Date.now() >= deadline - seconds * 300) {
       restarted = true;
+      const from = Date.now();
       if (restartPostgres()) figures.restarts++;
       else figures.violations.push("could not restart PostgreSQL (pg_ctlcluster)");
+      down = [from, Date.now()];
     }
   }
   // No more faults: the workers stop starting trials at the deadline and finish theirs.
@@ -444,10 +465,19 @@ async function runBackend(kind: "sqlite" | "postgres" | "mysql"): Promise<Figure
   if (swept.code !== 0)
     figures.violations.push(`the sweeping worker failed: ${sweeper.stderr.slice(-500)}`);
   for (const worker of all) {
-    if (!worker.killed && (await worker.exit).code !== 0) {
-      figures.violations.push(
-        `a worker crashed: ${worker.stderr.trim().split("\n").slice(-3).join(" | ").slice(0, 400)}`,
-      );
+    const exited = await worker.exit;
+    // A worker that starts while the server is down fails at once, by design (a server out
+    // of reach at open is most often a wrong URL); that is no fault of the storage.
+    const refusedWhileDown =
+      down !== null &&
+      worker.spawnedAt <= down[1] + 1000 &&
+      worker.exitedAt >= down[0] &&
+      /Could not connect to PostgreSQL[^\n]*ECONNREFUSED/.test(worker.stderr);
+    if (refusedWhileDown) figures.refusedAtOpen++;
+    else if (!worker.killed && exited.code !== 0) {
+      const lines = worker.stderr.trim().split("\n");
+      const first = lines.find((l) => /^\w*Error: /.test(l.trim())) ?? lines.at(-1) ?? "";
+      figures.violations.push(`a worker crashed: ${first.slice(0, 400)}`);
     }
     if (/DeprecationWarning|Unhandled 'error' event/.test(worker.stderr)) {
       figures.violations.push(
@@ -490,6 +520,7 @@ printTable(
     "COMPLETE",
     "FAIL",
     "retried once",
+    "refused at open",
     "lost / violations",
   ],
   rows.map((f) =>
@@ -504,6 +535,7 @@ printTable(
       f.complete,
       f.failed,
       f.retried,
+      f.refusedAtOpen,
       f.violations.length,
     ].map(String),
   ),

@@ -3,8 +3,9 @@
  *   node --import tsx bench/chaos/worker.ts URL STUDY SECONDS
  * Optimizes STUDY for SECONDS with heartbeats and RetryFailedTrialCallback, printing
  * `START <number>` when an objective call begins and `DONE <number> <state>` when a trial
- * ends, so that the run knows which trial each SIGKILL hit. With SECONDS = "sweep" it is the
- * last worker: it fails the stale trials and runs every retry that waits.
+ * ends, so that the run knows which trial each SIGKILL hit. With SECONDS = "setup" it only
+ * creates the study; with "sweep" it is the last worker: it fails the stale trials and runs
+ * every retry that waits.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { RetryFailedTrialCallback } from "../../src/index.js";
@@ -43,7 +44,9 @@ async function objective(trial: import("../../src/index.js").Trial): Promise<num
   return x * x + y;
 }
 
-if (secondsText === "sweep") {
+if (secondsText === "setup") {
+  // Only creates the study (and the tables), before the chaos starts.
+} else if (secondsText === "sweep") {
   // Stale trials failed (their retries enqueued), then every retry run, until none waits.
   for (let round = 0; round < 50; round++) {
     await failStaleTrials(study);

@@ -10,7 +10,14 @@ import { InvalidArgumentError, StorageError } from "../../errors/index.js";
 import type { RdbDriver, Row, SqlValue, Tx, WriteOptions } from "../rdb/driver.js";
 import { importDriver } from "../rdb/optional.js";
 import { RdbStorage, type RdbStorageOptions, storageFailure } from "../rdb/rdb-storage.js";
-import { isConnectionError, Retry, retryTimeoutOption, unknownCommit } from "../rdb/transient.js";
+import {
+  firstContact,
+  isConnectionError,
+  Retry,
+  retryTimeoutOption,
+  unknownCommit,
+  wasNotSent,
+} from "../rdb/transient.js";
 import { maskUrl, scrub, urlPassword } from "../resolve.js";
 
 /** Options of `MySQLStorage.open`. */
@@ -35,6 +42,28 @@ type Connection = mysql.PoolConnection;
 /** Keeps the process alive only while a connection is in use (as pg's allowExitOnIdle). */
 function socketOf(connection: Connection): Socket | undefined {
   return (connection as unknown as { connection?: { stream?: Socket } }).connection?.stream;
+}
+
+/** Whether the connection still looks usable (mysql2 has no public flag for it). */
+function connectionAlive(connection: Connection): boolean {
+  const core = (
+    connection as unknown as {
+      connection?: {
+        _closing?: boolean;
+        _fatalError?: unknown;
+        _protocolError?: unknown;
+        stream?: Socket;
+      };
+    }
+  ).connection;
+  if (core === undefined) return true;
+  return (
+    core._closing !== true &&
+    (core._fatalError ?? null) === null &&
+    (core._protocolError ?? null) === null &&
+    core.stream?.destroyed !== true &&
+    core.stream?.readableEnded !== true
+  );
 }
 
 class MySQLDriver implements RdbDriver {
@@ -102,16 +131,19 @@ class MySQLDriver implements RdbDriver {
     begin: readonly string[],
     fn: (tx: Tx) => Promise<T>,
     rerunnable: boolean,
+    verify?: WriteOptions<T>["verify"],
   ): Promise<T> {
     const retry = new Retry(this.retryTimeout, this.description);
     for (;;) {
       let connection: Connection | undefined;
       let committing = false;
+      let result: T | undefined;
       try {
         connection = await this.connection();
         for (const statement of begin) await connection.query(statement);
-        const result = await fn(this.txFor(connection));
-        committing = true;
+        result = await fn(this.txFor(connection));
+        // A connection that failed before the COMMIT was sent rolled the transaction back.
+        committing = connectionAlive(connection);
         await connection.query("COMMIT");
         this.release(connection);
         retry.succeeded();
@@ -122,8 +154,10 @@ class MySQLDriver implements RdbDriver {
           if (!lost) await connection.query("ROLLBACK").catch(() => undefined);
           this.release(connection, lost);
         }
-        if (committing && lost && !rerunnable) {
-          throw this.failure(unknownCommit(this.description, error));
+        if (committing && lost && !wasNotSent(error) && !rerunnable) {
+          const landed = await this.landed(verify, result as T);
+          if (landed === true) return result as T;
+          if (landed === null) throw this.failure(unknownCommit(this.description, error));
         }
         if (await retry.wait(error)) continue;
         throw this.failure(error);
@@ -149,6 +183,19 @@ class MySQLDriver implements RdbDriver {
     }
   }
 
+  /**
+   * After a COMMIT whose answer was lost: whether the write landed (`verify`), or null when
+   * that cannot be told.
+   */
+  private async landed<T>(verify: WriteOptions<T>["verify"], result: T): Promise<boolean | null> {
+    if (verify === undefined) return null;
+    try {
+      return await this.read((tx) => verify(tx, result));
+    } catch {
+      return null;
+    }
+  }
+
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.transaction(
       [
@@ -160,33 +207,42 @@ class MySQLDriver implements RdbDriver {
     );
   }
 
-  write<T>(fn: (tx: Tx) => Promise<T>, options: WriteOptions = {}): Promise<T> {
+  write<T>(fn: (tx: Tx) => Promise<T>, options: WriteOptions<T> = {}): Promise<T> {
     return this.transaction(
       ["SET TRANSACTION ISOLATION LEVEL READ COMMITTED", "START TRANSACTION"],
       fn,
       options.rerunnable === true,
+      options.verify,
     );
   }
 
-  /** DDL commits by itself in MySQL: a named lock keeps two creators apart instead. */
+  /**
+   * DDL commits by itself in MySQL: a named lock keeps two creators apart instead. Retried on
+   * transient errors like a transaction (`fn` looks at the tables before it creates any).
+   */
   async withSchemaLock<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    let connection: Connection;
-    try {
-      connection = await this.connection();
-    } catch (error) {
-      throw this.failure(error);
-    }
-    try {
-      await connection.query("SELECT GET_LOCK('skipjack_schema', 60)");
+    const retry = new Retry(this.retryTimeout, this.description);
+    for (;;) {
+      let connection: Connection | undefined;
       try {
-        return await fn(this.txFor(connection));
-      } finally {
+        connection = await this.connection();
+        await connection.query("SELECT GET_LOCK('skipjack_schema', 60)");
+        const result = await fn(this.txFor(connection));
         await connection.query("SELECT RELEASE_LOCK('skipjack_schema')");
+        this.release(connection);
+        retry.succeeded();
+        return result;
+      } catch (error) {
+        const lost = isConnectionError(error);
+        if (connection !== undefined) {
+          // A lost connection releases its named lock with it.
+          if (!lost)
+            await connection.query("SELECT RELEASE_LOCK('skipjack_schema')").catch(() => undefined);
+          this.release(connection, lost);
+        }
+        if (await retry.wait(error)) continue;
+        throw this.failure(error);
       }
-    } catch (error) {
-      throw this.failure(error);
-    } finally {
-      this.release(connection);
     }
   }
 
@@ -248,11 +304,11 @@ export class MySQLStorage extends RdbStorage {
         () => undefined,
       );
     });
-    // The check of the connection fails at once (a wrong URL should not wait for retries).
+    // The first contact retries by itself (a server out of reach fails at once).
     const probe = new MySQLDriver(pool, masked, password, connectionUri(url), 0);
     const driver = new MySQLDriver(pool, masked, password, connectionUri(url), retryTimeout);
     try {
-      await probe.read((tx) => tx.all("SELECT 1"));
+      await firstContact(() => probe.read((tx) => tx.all("SELECT 1")), retryTimeout, masked);
     } catch (error) {
       await pool.end().catch(() => undefined);
       const message = error instanceof Error ? error.message : String(error);

@@ -10,7 +10,14 @@ import { InvalidArgumentError, StorageError } from "../../errors/index.js";
 import type { RdbDriver, Row, SqlValue, Tx, WriteOptions } from "../rdb/driver.js";
 import { importDriver } from "../rdb/optional.js";
 import { RdbStorage, type RdbStorageOptions, storageFailure } from "../rdb/rdb-storage.js";
-import { isConnectionError, Retry, retryTimeoutOption, unknownCommit } from "../rdb/transient.js";
+import {
+  firstContact,
+  isConnectionError,
+  Retry,
+  retryTimeoutOption,
+  unknownCommit,
+  wasNotSent,
+} from "../rdb/transient.js";
 import { maskUrl, scrub, urlPassword } from "../resolve.js";
 
 /** Options of `PostgresStorage.open`. */
@@ -45,6 +52,12 @@ export function numberPlaceholders(sql: string): string {
 /** Removes a SQLAlchemy driver suffix (`postgresql+psycopg2://` → `postgresql://`). */
 function connectionString(url: string): string {
   return url.replace(/^postgres(?:ql)?(?:\+[a-z0-9]+)?:\/\//i, "postgresql://");
+}
+
+/** Whether the client's connection still looks usable (pg has no public flag for it). */
+function clientAlive(client: pg.PoolClient): boolean {
+  const state = client as unknown as { _ending?: boolean; _queryable?: boolean };
+  return state._ending !== true && state._queryable !== false;
 }
 
 /** Key of the advisory lock held while creating the schema. */
@@ -110,17 +123,19 @@ class PostgresDriver implements RdbDriver {
   private async transaction<T>(
     begin: string,
     fn: (tx: Tx) => Promise<T>,
-    options: { retry: boolean; rerunnable: boolean },
+    options: { retry: boolean; rerunnable: boolean; verify?: WriteOptions<T>["verify"] },
   ): Promise<T> {
     const retry = new Retry(this.retryTimeout, this.description);
     for (;;) {
       let client: pg.PoolClient | undefined;
       let committing = false;
+      let result: T | undefined;
       try {
         client = await this.pool.connect();
         await client.query(begin);
-        const result = await fn(this.txFor(client));
-        committing = true;
+        result = await fn(this.txFor(client));
+        // A connection that failed before the COMMIT was sent rolled the transaction back.
+        committing = clientAlive(client);
         await client.query("COMMIT");
         client.release();
         retry.succeeded();
@@ -132,8 +147,10 @@ class PostgresDriver implements RdbDriver {
           // A client whose connection failed leaves the pool instead of going back to it.
           client.release(lost ? (error as Error) : undefined);
         }
-        if (committing && lost && !options.rerunnable) {
-          throw this.failure(unknownCommit(this.description, error));
+        if (committing && lost && !wasNotSent(error) && !options.rerunnable) {
+          const landed = await this.landed(options.verify, result as T);
+          if (landed === true) return result as T;
+          if (landed === null) throw this.failure(unknownCommit(this.description, error));
         }
         if (options.retry && (await retry.wait(error))) continue;
         throw this.failure(error);
@@ -157,6 +174,19 @@ class PostgresDriver implements RdbDriver {
     }
   }
 
+  /**
+   * After a COMMIT whose answer was lost: whether the write landed (`verify`), or null when
+   * that cannot be told.
+   */
+  private async landed<T>(verify: WriteOptions<T>["verify"], result: T): Promise<boolean | null> {
+    if (verify === undefined) return null;
+    try {
+      return await this.read((tx) => verify(tx, result));
+    } catch {
+      return null;
+    }
+  }
+
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", fn, {
       retry: true,
@@ -164,10 +194,11 @@ class PostgresDriver implements RdbDriver {
     });
   }
 
-  write<T>(fn: (tx: Tx) => Promise<T>, options: WriteOptions = {}): Promise<T> {
+  write<T>(fn: (tx: Tx) => Promise<T>, options: WriteOptions<T> = {}): Promise<T> {
     return this.transaction("BEGIN", fn, {
       retry: true,
       rerunnable: options.rerunnable === true,
+      ...(options.verify !== undefined ? { verify: options.verify } : {}),
     });
   }
 
@@ -178,7 +209,8 @@ class PostgresDriver implements RdbDriver {
         await tx.all("SELECT pg_advisory_xact_lock(?)", [SCHEMA_LOCK_KEY]);
         return fn(tx);
       },
-      { retry: false, rerunnable: false },
+      // DDL is transactional in PostgreSQL, and `fn` looks at the tables first: rerunnable.
+      { retry: true, rerunnable: true },
     );
   }
 
@@ -246,7 +278,7 @@ export class PostgresStorage extends RdbStorage {
       client.on("error", () => undefined);
     });
     try {
-      await pool.query("SELECT 1");
+      await firstContact(() => pool.query("SELECT 1"), retryTimeout, masked);
     } catch (error) {
       await pool.end().catch(() => undefined);
       const reason = scrub(error instanceof Error ? error.message : String(error), password);

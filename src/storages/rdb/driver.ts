@@ -20,9 +20,14 @@ export interface Tx {
 }
 
 /** Options of `RdbDriver.write`. */
-export interface WriteOptions {
+export interface WriteOptions<T = unknown> {
   /** `fn` may run again after a COMMIT whose answer was lost (it is idempotent). */
   rerunnable?: boolean;
+  /**
+   * After a COMMIT whose answer was lost: reads (in a new transaction) whether the write
+   * that returned `result` landed. True: the write is done; false: it is run again.
+   */
+  verify?: (tx: Tx, result: T) => Promise<boolean>;
 }
 
 /**
@@ -48,9 +53,10 @@ export interface RdbDriver {
    * transaction that failed before its COMMIT was rolled back, so `fn` runs again from the
    * start. When the connection drops during the COMMIT itself, the outcome is unknown: the
    * write fails with a `StorageError` unless `options.rerunnable` says that `fn` finds out by
-   * itself whether its first run landed (an upsert, or a check of what it wrote).
+   * itself whether its first run landed (an upsert, or a check of what it wrote), or
+   * `options.verify` finds out.
    */
-  write<T>(fn: (tx: Tx) => Promise<T>, options?: WriteOptions): Promise<T>;
+  write<T>(fn: (tx: Tx) => Promise<T>, options?: WriteOptions<T>): Promise<T>;
   /**
    * Runs `fn` while holding a database-wide lock for creating the schema (DDL): the first
    * process to open a new database creates the tables, the others wait and find them.

@@ -1014,29 +1014,43 @@ export class RdbStorage implements Storage {
           ? completionTime()
           : null,
     );
-    const { trialId, number, learned } = await this.driver.write(async (tx) => {
-      await this.studyExists(tx, studyId, true);
-      const learned = await this.checkDistributions(tx, studyId, params, true);
-      const counted = await tx.all("SELECT COUNT(*) AS n FROM trials WHERE study_id = ?", [
-        studyId,
-      ]);
-      const number = num(counted[0]!["n"]);
-      const trialId = await tx.insert(
-        "INSERT INTO trials (number, study_id, state, datetime_start, datetime_complete) " +
-          "VALUES (?, ?, ?, ?, ?)",
-        [number, studyId, state, this.datetime(datetimeStart), this.datetime(datetimeComplete)],
-        "trial_id",
-      );
-      await this.writeParams(tx, trialId, params, false);
-      if (values !== null) await this.writeValues(tx, trialId, values);
-      await this.writeIntermediate(tx, trialId, intermediate, false);
-      await this.writeAttrs(tx, "trial_user_attributes", trialId, userAttrs, false);
-      await this.writeAttrs(tx, "trial_system_attributes", trialId, systemAttrs, false);
-      // The first heartbeat is committed with the trial: a worker killed right after creating
-      // it leaves a trial that other workers find stale.
-      if (this.beatsAtStart(template.heartbeat, state)) await tx.run(this.heartbeatSql, [trialId]);
-      return { trialId, number, learned };
-    });
+    const { trialId, number, learned } = await this.driver.write(
+      async (tx) => {
+        await this.studyExists(tx, studyId, true);
+        const learned = await this.checkDistributions(tx, studyId, params, true);
+        const counted = await tx.all("SELECT COUNT(*) AS n FROM trials WHERE study_id = ?", [
+          studyId,
+        ]);
+        const number = num(counted[0]!["n"]);
+        const trialId = await tx.insert(
+          "INSERT INTO trials (number, study_id, state, datetime_start, datetime_complete) " +
+            "VALUES (?, ?, ?, ?, ?)",
+          [number, studyId, state, this.datetime(datetimeStart), this.datetime(datetimeComplete)],
+          "trial_id",
+        );
+        await this.writeParams(tx, trialId, params, false);
+        if (values !== null) await this.writeValues(tx, trialId, values);
+        await this.writeIntermediate(tx, trialId, intermediate, false);
+        await this.writeAttrs(tx, "trial_user_attributes", trialId, userAttrs, false);
+        await this.writeAttrs(tx, "trial_system_attributes", trialId, systemAttrs, false);
+        // The first heartbeat is committed with the trial: a worker killed right after creating
+        // it leaves a trial that other workers find stale.
+        if (this.beatsAtStart(template.heartbeat, state))
+          await tx.run(this.heartbeatSql, [trialId]);
+        return { trialId, number, learned };
+      },
+      {
+        // A COMMIT whose answer was lost: the trial landed if its row is there (ids are never
+        // reused), else the creation runs again; never two trials.
+        verify: async (tx, created) =>
+          (
+            await tx.all("SELECT trial_id FROM trials WHERE trial_id = ? AND number = ?", [
+              created.trialId,
+              created.number,
+            ])
+          ).length === 1,
+      },
+    );
     this.learn(studyId, learned);
     const external: Record<string, ParamValue> = {};
     const distributions: Record<string, Distribution> = {};

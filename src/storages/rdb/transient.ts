@@ -47,6 +47,48 @@ const CONNECTION_MESSAGES = [
   /Pool is closed/i,
 ];
 
+/** A statement refused by the driver because its connection was already gone: never sent. */
+const NOT_SENT_MESSAGES = [/is not queryable/i, /in closed state/i, /Client was closed/i];
+
+/** Whether the driver refused to send the statement (its connection was gone before). */
+export function wasNotSent(error: unknown): boolean {
+  return chain(error).some((e) => NOT_SENT_MESSAGES.some((p) => p.test(fields(e).message)));
+}
+
+/** The server could not be reached at all: at open, most often a wrong URL. */
+const UNREACHABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
+
+/**
+ * Runs the first statement of a new storage. A server that cannot be reached at all fails at
+ * once (most often a wrong host or port); one that answers and then drops the connection, or
+ * says it is starting up, is retried like any transient error.
+ */
+export async function firstContact<T>(
+  fn: () => Promise<T>,
+  timeout: number,
+  description: string,
+): Promise<T> {
+  const retry = new Retry(timeout, description);
+  for (;;) {
+    try {
+      return await fn();
+    } catch (error) {
+      const unreachable = chain(error).some((e) => {
+        const { code } = fields(e);
+        return typeof code === "string" && UNREACHABLE_CODES.has(code);
+      });
+      if (!unreachable && (await retry.wait(error))) continue;
+      throw error;
+    }
+  }
+}
+
 /** Conflicts between transactions: the server rolled ours back, running it again is right. */
 const CONFLICT_CODES = new Set(["40001", "40P01"]);
 const CONFLICT_ERRNOS = new Set([1213, 1205]);
