@@ -11,9 +11,10 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pythonJsonLoads } from "../../src/json/python.js";
 import { setLogSink, setVerbosity, Verbosity } from "../../src/logging/index.js";
+import { InMemoryStorage } from "../../src/storages/in-memory/in-memory-storage.js";
 import { openStorage } from "../../src/storages/resolve.js";
 import type { Storage } from "../../src/storages/storage.js";
-import { loadStudy } from "../../src/study/create.js";
+import { copyStudy, loadStudy } from "../../src/study/create.js";
 import {
   freshPostgresDatabase,
   HOW_TO_ENABLE_POSTGRES,
@@ -72,6 +73,21 @@ function readsAndContinues(label: string, url: () => string): void {
     expect((await study.bestTrial()).number).toBe(4);
   });
 
+  it(`${label}: the study copies into SQLite and into memory whole`, async () => {
+    for (const target of [`sqlite:///${join(tmpCopies.dir, `${label}.db`)}`, ":memory:"]) {
+      const toStorage = target === ":memory:" ? new InMemoryStorage() : await openStorage(target);
+      try {
+        const copy = await copyStudy({ fromStudyName: "odd", fromStorage: storage, toStorage });
+        const trials = await copy.trials();
+        expect(trials, target).toHaveLength(8);
+        expect(trials[3]!.values, target).toEqual([Number.NaN]);
+        expect(trials[4]!.params["odd"], target).toEqual(ODD_CHOICES[0]);
+      } finally {
+        await toStorage.close();
+      }
+    }
+  });
+
   it(`${label}: skipjack continues the study with the same choices, Optuna reads them`, async () => {
     const study = await loadStudy({ studyName: "odd", storage });
     const trial = await study.ask();
@@ -87,6 +103,8 @@ function readsAndContinues(label: string, url: () => string): void {
 }
 
 const hasOptuna = optunaAvailable();
+const tmpCopies = tempDir("odd-copies");
+afterAll(() => tmpCopies.remove());
 
 describe.skipIf(!hasOptuna)("Optuna's odd studies in SQLite", () => {
   const tmp = tempDir("odd");

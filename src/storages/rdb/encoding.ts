@@ -16,15 +16,16 @@ export type ValueType = "FINITE" | "INF_POS" | "INF_NEG";
 /** Tag of a stored intermediate value (Optuna's `TrialIntermediateValueType`). */
 export type IntermediateValueType = ValueType | "NAN";
 
-/** An objective value as its (value, value_type) columns. */
+/**
+ * An objective value as its (value, value_type) columns. A live trial never stores NaN (it
+ * FAILs instead), but a COMPLETE trial that Optuna's `add_trial` wrote with NaN can be copied:
+ * it is stored as Optuna leaves it in SQLite, a FINITE NULL, which every database accepts and
+ * `decodeObjectiveValue` reads back as NaN.
+ */
 export function encodeValue(value: number): [number | null, ValueType] {
   if (value === Number.POSITIVE_INFINITY) return [null, "INF_POS"];
   if (value === Number.NEGATIVE_INFINITY) return [null, "INF_NEG"];
-  if (Number.isNaN(value)) {
-    throw new InvalidArgumentError(
-      "An objective value cannot be NaN; the trial must FAIL instead.",
-    );
-  }
+  if (Number.isNaN(value)) return [null, "FINITE"];
   return [value, "FINITE"];
 }
 
