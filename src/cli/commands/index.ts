@@ -4,6 +4,7 @@
  * copy-study, added to the `skipjack` program.
  */
 import { Command } from "commander";
+import { registerRun } from "../../runner/command.js";
 import { type CliIo, processIo } from "../context.js";
 import { debugWanted, formatParserMessage, reportError } from "../errors.js";
 import { registerAskTell } from "./ask-tell.js";
@@ -22,6 +23,7 @@ export function registerCommands(
   registerReadCommands(program, ctx);
   registerAskTell(program, ctx);
   registerStorageCommands(program, ctx);
+  registerRun(program, ctx);
   return program;
 }
 
