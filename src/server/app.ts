@@ -1,0 +1,149 @@
+/**
+ * The Hono application of the trial API: routes from routes/, each request authorized and its
+ * body validated by the route's schema; every failure a JSON error. No listening here (see
+ * server.ts), so tests call it in-process with `app.request`.
+ */
+import { readFileSync } from "node:fs";
+import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { z } from "zod";
+import { bearerToken, tokensEqual } from "./auth.js";
+import { badRequest, errorResponse, HttpError } from "./errors.js";
+import { openApiDocument } from "./openapi.js";
+import type { Registry } from "./registry.js";
+import { type Route, route } from "./route.js";
+import { studyRoutes } from "./routes/studies.js";
+import { trialNumber, trialRoutes } from "./routes/trials.js";
+
+import { Health } from "./schemas.js";
+
+function packageVersion(): string {
+  const url = new URL("../../package.json", import.meta.url);
+  return (JSON.parse(readFileSync(url, "utf8")) as { version: string }).version;
+}
+
+const VERSION = packageVersion();
+
+const healthRoute = route({
+  method: "get",
+  path: "/api/v1/health",
+  summary: "Whether the server is up, and skipjack's version",
+  response: Health,
+  public: true,
+  handler: async () => ({ ok: true, version: VERSION }),
+});
+
+/** Every route of the API (the OpenAPI document lists exactly these). */
+export const ROUTES: readonly Route[] = [healthRoute, ...studyRoutes, ...trialRoutes];
+
+/** Largest request body accepted by default (bytes). */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/** Who may call: a server-wide token, none at all (`noAuth`), or per-trial tokens only. */
+export interface AuthOptions {
+  token?: string | undefined;
+  noAuth?: boolean | undefined;
+}
+
+function unauthorized(message: string): HttpError {
+  return new HttpError(401, "unauthorized", message);
+}
+
+function authorize(
+  c: Context,
+  route: Route,
+  params: Record<string, string>,
+  auth: AuthOptions,
+  registry: Registry,
+): void {
+  if (auth.noAuth === true || route.public === true) return;
+  const given = bearerToken(c.req.header("authorization"));
+  if (given === undefined) {
+    throw unauthorized(
+      "This server needs a token: send the header Authorization: Bearer <token> (skipjack serve's --token, or SKIPJACK_API_TOKEN).",
+    );
+  }
+  if (auth.token !== undefined && tokensEqual(given, auth.token)) return;
+  if (route.trialScoped === true) {
+    const lease = registry.lease(params["study"]!, trialNumber(params["number"]));
+    if (lease !== undefined && tokensEqual(given, lease.token)) return;
+  }
+  throw unauthorized("The token was refused: it is not this server's token, nor this trial's.");
+}
+
+/** The body of a request as JSON, validated by `schema`; a 400 that says what to change. */
+async function readBody(c: Context, schema: z.ZodType): Promise<unknown> {
+  const text = await c.req.text();
+  let raw: unknown = {};
+  if (text.trim() !== "") {
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      throw badRequest(
+        `The request body is not JSON (${error instanceof Error ? error.message : String(error)}): send a JSON object.`,
+      );
+    }
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw badRequest(`Invalid request body: ${z.prettifyError(parsed.error).replace(/\n/g, "; ")}`);
+  }
+  return parsed.data;
+}
+
+/** Options of the application. */
+export interface AppOptions extends AuthOptions {
+  registry: Registry;
+  /** Largest request body in bytes (413 above). */
+  bodyLimit?: number | undefined;
+}
+
+/** Builds the application. */
+export function createTrialApp(options: AppOptions): Hono {
+  const { registry } = options;
+  const version = VERSION;
+  const app = new Hono();
+  let document: unknown;
+  app.onError((error, c) => errorResponse(c, error));
+  app.notFound((c) =>
+    errorResponse(
+      c,
+      new HttpError(
+        404,
+        "no_route",
+        `No route ${c.req.method} ${c.req.path}: the routes are listed at /openapi.json.`,
+      ),
+    ),
+  );
+  const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: limit,
+      onError: (c) =>
+        errorResponse(
+          c,
+          new HttpError(
+            413,
+            "body_too_large",
+            `The request body is over ${limit} bytes: send less.`,
+          ),
+        ),
+    }),
+  );
+  app.get("/openapi.json", (c) => {
+    document ??= openApiDocument(ROUTES, version);
+    return c.json(document as object);
+  });
+  for (const r of ROUTES) {
+    const honoPath = r.path.replace(/\{(\w+)\}/g, ":$1");
+    app[r.method](honoPath, async (c) => {
+      const params = c.req.param() as Record<string, string>;
+      authorize(c, r, params, options, registry);
+      const body = r.body === undefined ? undefined : await readBody(c, r.body);
+      const result = await r.handler({ params, body, registry });
+      return c.json(result as object, r.status ?? 200);
+    });
+  }
+  return app;
+}

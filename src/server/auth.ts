@@ -1,0 +1,38 @@
+/**
+ * Who may call the API: a server-wide bearer token (`--token`), or a per-trial token that
+ * `skipjack run` hands to one child process and that opens only that trial's routes. Tokens
+ * are compared in constant time and never logged.
+ */
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { isIP } from "node:net";
+
+/** A new random token (32 bytes, URL-safe base64). */
+export function randomToken(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+/**
+ * Whether two tokens are equal, in time that depends on neither: both are hashed first so
+ * that lengths differing cannot show either (timingSafeEqual needs equal lengths).
+ */
+export function tokensEqual(given: string, expected: string): boolean {
+  const a = createHash("sha256").update(given, "utf8").digest();
+  const b = createHash("sha256").update(expected, "utf8").digest();
+  return timingSafeEqual(a, b);
+}
+
+/** The token of an `Authorization: Bearer <token>` header, or undefined. */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}
+
+/** Whether a host to bind to is the loopback interface (only this machine can connect). */
+export function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, "");
+  if (bare === "localhost") return true;
+  if (isIP(bare) === 4) return bare.startsWith("127.");
+  if (isIP(bare) === 6) return bare === "::1" || /^::ffff:127\./i.test(bare);
+  return false;
+}
