@@ -7,6 +7,7 @@ import { type Distribution, jsonToDistribution } from "../distributions/index.js
 import { NotFoundError } from "../errors/index.js";
 import { type JsonValue, pythonJsonLoads } from "../json/python.js";
 import { decodeDirection, decodeState, decodeValue } from "../storages/rdb/encoding.js";
+import type { StoredParam } from "../storages/storage.js";
 import type { StudyDirection, TrialState } from "../trial/state.js";
 import { type Cell, PythonFloat } from "./cells.js";
 import type { Reader } from "./reader.js";
@@ -38,8 +39,8 @@ export interface TrialData {
   readonly systemAttrs: [string, JsonValue][];
   /** Intermediate values by step (when asked for). */
   readonly intermediate: [number, number][];
-  /** Distributions of the parameters (when asked for). */
-  readonly distributions?: Map<string, Distribution>;
+  /** The parameters as stored: internal value and distribution (when asked for). */
+  readonly stored?: Map<string, StoredParam>;
 }
 
 function byKey<T>(a: [string, T], b: [string, T]): number {
@@ -150,7 +151,7 @@ export interface StreamOptions {
   intermediate?: boolean;
   /** Read the system attributes too (copy-study). */
   systemAttrs?: boolean;
-  /** Keep each parameter's distribution (copy-study). */
+  /** Keep each parameter as stored (copy-study). */
   withDistributions?: boolean;
   /** Only these trial numbers. */
   numbers?: readonly number[];
@@ -245,7 +246,7 @@ export async function* streamTrials(
         userAttrs: [],
         systemAttrs: [],
         intermediate: [],
-        ...(options.withDistributions ? { distributions: new Map<string, Distribution>() } : {}),
+        ...(options.withDistributions ? { stored: new Map<string, StoredParam>() } : {}),
       });
     }
     // Children of the chunk: by a range of trial ids, which their unique (trial_id, ...) index
@@ -283,7 +284,7 @@ export async function* streamTrials(
         distributions.set(json as string, distribution);
       }
       trial.params.push([String(name), paramValue(distribution, Number(value))]);
-      trial.distributions?.set(String(name), distribution);
+      trial.stored?.set(String(name), { internal: Number(value), distribution });
     }
     for (const [id, key, json] of await children("trial_user_attributes", '"key", value_json')) {
       byId.get(Number(id))?.userAttrs.push([String(key), decodeAttr(json)]);

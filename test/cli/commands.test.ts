@@ -73,7 +73,7 @@ function suite(name: string, makeUrl: () => Promise<{ url: string; drop: () => P
       });
       const again = await sj(["create-study", "--storage", url, "--study-name", "a"]);
       expect(again.status).toBe(1);
-      expect(again.err).toMatch(/^skipjack: .*already exists/);
+      expect(again.err).toMatch(/^skipjack: .*already exists.*--skip-if-exists/);
       expect(again.err.split("\n")).toHaveLength(2);
       expect(
         (await sj(["create-study", "--storage", url, "--study-name", "a", "--skip-if-exists"])).out,
@@ -332,6 +332,41 @@ function suite(name: string, makeUrl: () => Promise<{ url: string; drop: () => P
           (await sj(["trials", "--storage", target, "--study-name", "loop2", "-f", "json"])).out,
         );
         expect(b).toEqual(a);
+        const twice = await sj([
+          "copy-study",
+          "--from-storage",
+          url,
+          "--to-storage",
+          target,
+          "--study-name",
+          "loop",
+          "--to-study-name",
+          "loop2",
+        ]);
+        expect(twice.status).toBe(1);
+        expect(twice.err).toMatch(/already exists in .*pick another --to-study-name/);
+        // A trial still running is copied as it is (Optuna's copy_study copies every trial).
+        await sj(["ask", "--storage", url, "--study-name", "loop"]);
+        expect(
+          (
+            await sj([
+              "copy-study",
+              "--from-storage",
+              url,
+              "--to-storage",
+              target,
+              "--study-name",
+              "loop",
+              "--to-study-name",
+              "loop3",
+            ])
+          ).status,
+        ).toBe(0);
+        const c = JSON.parse(
+          (await sj(["trials", "--storage", target, "--study-name", "loop3", "-f", "json"])).out,
+        );
+        expect(c.at(-1)).toMatchObject({ state: "RUNNING", value: null });
+        expect(c).toHaveLength(a.length + 1);
       } finally {
         remove();
       }

@@ -1,12 +1,11 @@
 /** storage upgrade, export and copy-study: commands on whole databases. */
 import { createWriteStream } from "node:fs";
 import { type Command, Option } from "commander";
-import type { Distribution } from "../../distributions/index.js";
-import { InvalidArgumentError } from "../../errors/index.js";
+import { DuplicatedStudyError, InvalidArgumentError } from "../../errors/index.js";
 import { pythonJsonLoads } from "../../json/python.js";
 import { logger } from "../../logging/index.js";
 import { parseLocalDatetime } from "../../storages/rdb/encoding.js";
-import { FrozenTrial } from "../../trial/frozen.js";
+import { maskUrl } from "../../storages/resolve.js";
 import { TrialState } from "../../trial/state.js";
 import { type Cell, Dict, PythonFloat } from "../cells.js";
 import {
@@ -222,31 +221,39 @@ export function registerStorageCommands(program: Command, ctx: CommandContext): 
           const target = await openForWrite(flags.toStorage, true);
           try {
             const { createStudy } = await import("../../study/create.js");
-            const study = await createStudy({
-              storage: target,
-              studyName: flags.toStudyName ?? flags.studyName,
-              directions,
-            });
+            const name = flags.toStudyName ?? flags.studyName;
+            const study = await createStudy({ storage: target, studyName: name, directions }).catch(
+              (error: unknown) => {
+                if (!(error instanceof DuplicatedStudyError)) throw error;
+                throw new DuplicatedStudyError(
+                  `A study named ${JSON.stringify(name)} already exists in ${maskUrl(flags.toStorage)}: pick another --to-study-name (nothing was copied).`,
+                );
+              },
+            );
             for (const [k, v] of await attrs("study_user_attributes"))
               await study.setUserAttr(k, v);
             for (const [k, v] of await attrs("study_system_attributes"))
               await study.setSystemAttr(k, v);
-            let batch: FrozenTrial[] = [];
             let copied = 0;
+            // Straight into the target storage, every state included (RUNNING and WAITING
+            // trials too, as Optuna's copy_study copies them), parameters as stored.
             for await (const trial of streamTrials(reader, studyId, {
               intermediate: true,
               systemAttrs: true,
               withDistributions: true,
             })) {
-              batch.push(toFrozen(trial));
-              if (batch.length >= 1000) {
-                await study.addTrials(batch);
-                copied += batch.length;
-                batch = [];
-              }
+              await target.createNewTrial(study.studyId, {
+                state: trial.state,
+                values: trial.values === null ? null : trial.values.map((v) => v ?? Number.NaN),
+                datetimeStart: parseLocalDatetime(trial.datetimeStart),
+                datetimeComplete: parseLocalDatetime(trial.datetimeComplete),
+                params: Object.fromEntries(trial.stored ?? []),
+                userAttrs: Object.fromEntries(trial.userAttrs),
+                systemAttrs: Object.fromEntries(trial.systemAttrs),
+                intermediateValues: new Map(trial.intermediate),
+              });
+              copied++;
             }
-            await study.addTrials(batch);
-            copied += batch.length;
             logger.info(
               `Copied study "${flags.studyName}" with ${copied} trials to ${study.studyName} in the target storage.`,
             );
@@ -260,28 +267,4 @@ export function registerStorageCommands(program: Command, ctx: CommandContext): 
       ctx.done(0);
     },
   );
-}
-
-/** A streamed trial as the library's FrozenTrial (for `addTrials`). */
-function toFrozen(trial: TrialData): FrozenTrial {
-  const params: Record<string, never> = {};
-  const distributions: Record<string, Distribution> = {};
-  for (const [name, value] of trial.params) {
-    params[name] = (value instanceof PythonFloat ? value.value : value) as never;
-    const distribution = trial.distributions?.get(name);
-    if (distribution !== undefined) distributions[name] = distribution;
-  }
-  return new FrozenTrial({
-    number: trial.number,
-    trialId: trial.trialId,
-    state: trial.state,
-    values: trial.values === null ? null : trial.values.map((v) => v ?? Number.NaN),
-    datetimeStart: parseLocalDatetime(trial.datetimeStart),
-    datetimeComplete: parseLocalDatetime(trial.datetimeComplete),
-    params,
-    distributions,
-    userAttrs: Object.fromEntries(trial.userAttrs),
-    systemAttrs: Object.fromEntries(trial.systemAttrs),
-    intermediateValues: new Map(trial.intermediate),
-  });
 }

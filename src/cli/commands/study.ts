@@ -1,6 +1,8 @@
 /** create-study, delete-study and study set-user-attr: Optuna's commands that change studies. */
 import { type Command, Option } from "commander";
+import { DuplicatedStudyError } from "../../errors/index.js";
 import { logger } from "../../logging/index.js";
+import { maskUrl } from "../../storages/resolve.js";
 import type { StudyDirection } from "../../trial/state.js";
 import {
   addCommonOptions,
@@ -54,6 +56,11 @@ export function registerStudyCommands(program: Command, ctx: CommandContext): vo
           ...(flags.direction === undefined ? {} : { direction: flags.direction }),
           ...(flags.directions === undefined ? {} : { directions: flags.directions }),
           loadIfExists: flags.skipIfExists === true,
+        }).catch((error: unknown) => {
+          if (!(error instanceof DuplicatedStudyError)) throw error;
+          throw new DuplicatedStudyError(
+            `A study named ${JSON.stringify(flags.studyName)} already exists in ${maskUrl(url)}: pick another --study-name, or pass --skip-if-exists to print its name instead.`,
+          );
         });
         logger.info(
           existed
