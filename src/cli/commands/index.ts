@@ -9,6 +9,7 @@ import { type CliIo, processIo } from "../context.js";
 import { debugWanted, formatParserMessage, reportError } from "../errors.js";
 import { registerAskTell } from "./ask-tell.js";
 import { registerReadCommands } from "./read.js";
+import { registerServe } from "./serve.js";
 import { registerStorageCommands } from "./storage.js";
 import { registerStudyCommands } from "./study.js";
 
@@ -23,6 +24,7 @@ export function registerCommands(
   registerReadCommands(program, ctx);
   registerAskTell(program, ctx);
   registerStorageCommands(program, ctx);
+  registerServe(program, ctx);
   registerRun(program, ctx);
   return program;
 }
