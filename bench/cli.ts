@@ -22,6 +22,8 @@ export interface CliBenchRow {
   size: number;
   skipjackSeconds: number;
   skipjackPeakMiB: number | null;
+  /** The same command run inside this process (no Node or tsx start), output counted. */
+  inProcessSeconds: number;
   optunaSize: number | null;
   optunaSeconds: number | null;
   target: string;
@@ -100,6 +102,26 @@ function skipjack(args: string[]): { seconds: number; peakMiB: number | null } {
   return timeCommand(process.execPath, [BIN, ...args]);
 }
 
+/** Seconds of the command inside this process, its output only counted. */
+async function inProcess(args: string[]): Promise<number> {
+  const { runCommand } = await import("../src/cli/commands/index.js");
+  let bytes = 0;
+  const io = {
+    out: {
+      write: (text: string) => {
+        bytes += text.length;
+      },
+    },
+    err: () => undefined,
+    env: {},
+  };
+  await runCommand(args, io); // warm-up (modules, page cache)
+  const started = performance.now();
+  const status = await runCommand(args, io);
+  if (status !== 0 || bytes === 0) throw new Error(`skipjack ${args.join(" ")} failed`);
+  return (performance.now() - started) / 1000;
+}
+
 function optuna(args: string[]): number | null {
   if (!existsSync(OPTUNA)) return null;
   try {
@@ -150,6 +172,7 @@ export async function measureCli(quick: boolean): Promise<CliBenchRow[]> {
       size: big,
       skipjackSeconds: trials.seconds,
       skipjackPeakMiB: trials.peakMiB,
+      inProcessSeconds: await inProcess(trialsArgs(bigDb)),
       optunaSize: optunaTrials,
       optunaSeconds:
         optunaTrials === null
@@ -163,6 +186,7 @@ export async function measureCli(quick: boolean): Promise<CliBenchRow[]> {
       size: big,
       skipjackSeconds: exported.seconds,
       skipjackPeakMiB: exported.peakMiB,
+      inProcessSeconds: await inProcess(exportArgs(bigDb)),
       optunaSize: null,
       optunaSeconds: null,
       target: "< 5 s, memory flat",
@@ -173,6 +197,7 @@ export async function measureCli(quick: boolean): Promise<CliBenchRow[]> {
       size: nStudies,
       skipjackSeconds: studies.seconds,
       skipjackPeakMiB: studies.peakMiB,
+      inProcessSeconds: await inProcess(["studies", "--storage", at(studiesDb), "-f", "json"]),
       optunaSize: quick ? null : nStudies,
       optunaSeconds: quick ? null : optuna(["studies", "--storage", at(studiesDb), "-f", "json"]),
       target: "< 1 s",
@@ -182,6 +207,7 @@ export async function measureCli(quick: boolean): Promise<CliBenchRow[]> {
       size: optunaTrials ?? big,
       skipjackSeconds: small.seconds,
       skipjackPeakMiB: small.peakMiB,
+      inProcessSeconds: await inProcess(trialsArgs(optunaTrials === null ? bigDb : optunaDb)),
       optunaSize: null,
       optunaSeconds: null,
       target: "-",
