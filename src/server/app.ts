@@ -91,6 +91,18 @@ async function readBody(c: Context, schema: z.ZodType): Promise<unknown> {
   return parsed.data;
 }
 
+/** Bodies up to this size are read and dropped before a 413; larger ones are cut off. */
+const DRAIN_LIMIT = 64 * 1024 * 1024;
+
+async function drain(body: ReadableStream<Uint8Array> | null): Promise<void> {
+  if (body === null) return;
+  const reader = body.getReader();
+  for (;;) {
+    const { done } = await reader.read();
+    if (done) return;
+  }
+}
+
 /** Options of the application. */
 export interface AppOptions extends AuthOptions {
   registry: Registry;
@@ -116,21 +128,23 @@ export function createTrialApp(options: AppOptions): Hono {
     ),
   );
   const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: limit,
-      onError: (c) =>
-        errorResponse(
-          c,
-          new HttpError(
-            413,
-            "body_too_large",
-            `The request body is over ${limit} bytes: send less.`,
-          ),
-        ),
-    }),
-  );
+  const tooLarge = (c: Context) =>
+    errorResponse(
+      c,
+      new HttpError(413, "body_too_large", `The request body is over ${limit} bytes: send less.`),
+    );
+  app.use("/api/*", async (c, next) => {
+    const length = Number(c.req.header("content-length"));
+    if (length > limit) {
+      // Read what the client is sending before answering: closing the connection under a
+      // client still writing makes it see a reset instead of the 413.
+      if (length <= DRAIN_LIMIT) await drain(c.req.raw.body);
+      return tooLarge(c);
+    }
+    await next();
+  });
+  // A body without Content-Length (chunked) is counted as it arrives.
+  app.use("/api/*", bodyLimit({ maxSize: limit, onError: tooLarge }));
   app.get("/openapi.json", (c) => {
     document ??= openApiDocument(ROUTES, version);
     return c.json(document as object);

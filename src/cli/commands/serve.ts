@@ -117,6 +117,8 @@ export function registerServe(program: Command, ctx: CommandContext): void {
         throw error;
       }
       const stopped = stopSignal();
+      // The address alone on standard output, for scripts (with --port 0 especially).
+      await ctx.io.out.write(`${server.url}\n`);
       // The token is never printed: workers are given it by whoever started the server.
       logger.info(
         `Serving the trial API of ${maskUrl(url)} at ${server.url} (${token === undefined ? "no token" : "token required"}); OpenAPI at ${server.url}/openapi.json. Ctrl-C stops.`,
