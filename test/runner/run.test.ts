@@ -227,6 +227,65 @@ describe("skipjack run", () => {
   });
 });
 
+describe("skipjack run, define-by-run through the Python client", () => {
+  it("serves the trial API: a conditional space, reports, pruning, tell or a metric line", async () => {
+    const dir = workDir();
+    const url = sqlite(dir);
+    const script = join(FIXTURES, "define_by_run.py");
+    const [told, printed] = await Promise.all([
+      run(
+        [
+          ...["--storage", url, "--study-name", "dbr", "--trials", "8", "--concurrency", "2"],
+          ...["--pruner", "threshold", "--pruner-kwargs", '{"upper": 1.5}', "--sampler", "random"],
+          ...["--sampler-kwargs", '{"seed": 3}', "--", PYTHON, script],
+        ],
+        dir,
+      ),
+      run(
+        [
+          ...["--storage", url, "--study-name", "dbr-print", "--trials", "2", "--metric", "loss"],
+          ...["--pruner", "none", "--", PYTHON, script, "print"],
+        ],
+        dir,
+      ),
+    ]);
+    expect(told.status, told.stderr).toBe(0);
+    expect(printed.status, printed.stderr).toBe(0);
+    const trials = await trialsOf(url, "dbr");
+    expect(trials).toHaveLength(8);
+    for (const t of trials) {
+      const p = t.params as Record<string, number | string>;
+      const layers = p["layers"] as number;
+      const names = [
+        "lr",
+        "layers",
+        ...Array.from({ length: layers }, (_, i) => `units_l${i}`),
+        "kind",
+        ...(p["kind"] === "b" ? ["extra"] : []),
+      ];
+      expect(Object.keys(p).sort()).toEqual(names.sort());
+      const units = names.filter((n) => n.startsWith("units_")).map((n) => p[n] as number);
+      const loss =
+        Math.abs((p["lr"] as number) - 0.1) +
+        layers * 0.01 +
+        units.reduce((a, b) => a + b, 0) * 1e-4;
+      // First report is loss + 1: over 1.5 the threshold pruner stops the trial at step 0.
+      if (loss + 1 > 1.5) {
+        expect(t.state).toBe("PRUNED");
+        expect(t.values![0]).toBeCloseTo(loss + 1, 12);
+      } else {
+        expect(t.state).toBe("COMPLETE");
+        expect(t.values![0]).toBeCloseTo(loss + 1 / 3, 12);
+        expect([...t.intermediateValues.keys()]).toEqual([0, 1, 2]);
+      }
+    }
+    // The seed gives both outcomes.
+    expect(new Set(trials.map((t) => t.state))).toEqual(new Set(["PRUNED", "COMPLETE"]));
+    const byLine = await trialsOf(url, "dbr-print");
+    expect(byLine.map((t) => t.state)).toEqual(["COMPLETE", "COMPLETE"]);
+  });
+});
+
 const POSTGRES = process.env["SKIPJACK_TEST_POSTGRES_URL"];
 
 describe.each([
