@@ -6,7 +6,7 @@
  * a whole study before printing it). Quick mode uses small databases and skips Optuna.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -81,19 +81,30 @@ export async function fillDatabase(path: string, nStudies: number, nTrials: numb
   db.close();
 }
 
-/** Wall seconds and peak resident MiB of one command (GNU time when present). */
+/**
+ * Wall seconds and peak resident MiB of one command (GNU time when present), its standard
+ * output written to a file, as `skipjack trials ... > trials.json` does.
+ */
 function timeCommand(command: string, args: string[]): { seconds: number; peakMiB: number | null } {
   const timed = existsSync("/usr/bin/time");
+  const outPath = join(tmpdir(), `skipjack-bench-cli-${process.pid}.out`);
+  const out = openSync(outPath, "w");
+  const env = { ...process.env, PYTHONWARNINGS: "ignore" };
   const started = performance.now();
   const result = timed
     ? spawnSync("/usr/bin/time", ["-f", "%M", command, ...args], {
+        stdio: ["ignore", out, "pipe"],
         encoding: "utf8",
-        maxBuffer: 1 << 30,
-        env: { ...process.env, PYTHONWARNINGS: "ignore" },
+        env,
       })
-    : spawnSync(command, args, { encoding: "utf8", maxBuffer: 1 << 30 });
+    : spawnSync(command, args, { stdio: ["ignore", out, "pipe"], encoding: "utf8", env });
   const seconds = (performance.now() - started) / 1000;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed: ${result.stderr}`);
+  closeSync(out);
+  const written = statSync(outPath).size;
+  rmSync(outPath, { force: true });
+  if (result.status !== 0 || written === 0) {
+    throw new Error(`${command} ${args.join(" ")} failed: ${result.stderr}`);
+  }
   const kib = timed ? Number(result.stderr.trim().split("\n").at(-1)) : Number.NaN;
   return { seconds, peakMiB: Number.isFinite(kib) ? kib / 1024 : null };
 }
