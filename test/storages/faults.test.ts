@@ -302,7 +302,6 @@ describe("a worker whose heartbeats cannot be recorded", () => {
         const storage = await openStorage(url, {
           heartbeatInterval: 0.2,
           gracePeriod: 0.8,
-          busyTimeout: 50,
           failedTrialCallback: new RetryFailedTrialCallback({ maxRetry: 0 }),
         });
         const study = await createStudy({ storage, studyName: "lost" });

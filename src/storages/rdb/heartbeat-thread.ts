@@ -40,7 +40,8 @@ function describe(error) {
 async function open() {
   if (target.kind === "sqlite") {
     const Database = require(target.driverPath);
-    const db = new Database(target.path, { timeout: target.busyTimeout });
+    // A short busy wait: the thread must stay free to notice a trial it cannot keep alive.
+    const db = new Database(target.path, { timeout: Math.min(target.busyTimeout, timeoutMs) });
     const statement = db.prepare(sql);
     return { beat: async (id) => { statement.run(id); }, close: async () => db.close() };
   }
