@@ -206,6 +206,32 @@ if (wanted("multifidelity")) {
 }
 
 // --- The command line (bench/cli.ts): issue 12's targets ---
+if (wanted("run")) {
+  const { measureRunOverhead } = await import("./runner.js");
+  const rows = await measureRunOverhead(quick);
+  printTable(
+    "skipjack run: overhead per trial beyond the child's own run time (SQLite, one slot)",
+    [
+      "command, setup",
+      "trials",
+      "ms per trial",
+      "bare spawn ms",
+      "overhead ms",
+      "skipjack CPU ms per trial",
+      "target",
+    ],
+    rows.map((r) => [
+      r.measure,
+      r.trials,
+      r.msPerTrial,
+      r.bareMsPerRun,
+      r.overheadMs,
+      r.cpuMsPerTrial,
+      "overhead < 50",
+    ]),
+  );
+}
+
 if (wanted("cli")) {
   const { measureCli } = await import("./cli.js");
   const rows = await measureCli(quick);
