@@ -227,6 +227,41 @@ describe("skipjack run", () => {
   });
 });
 
+describe("skipjack run, a worker that dies", () => {
+  it("its trial is failed by the next worker after the grace period and retried with --retries", async () => {
+    const dir = workDir();
+    const url = sqlite(dir);
+    const heartbeat = ["--heartbeat-interval", "0.5", "--grace-period", "1.5", "--retries", "1"];
+    const dying = startRun(
+      [
+        ...["--storage", url, "--study-name", "dies", "--metric", "loss", "--trials", "1"],
+        ...heartbeat,
+        ...["--pruner", "none", "--no-api", "--", PYTHON, join(FIXTURES, "forking.py"), "1.0"],
+      ],
+      dir,
+    );
+    const pidFile = join(dir, "skipjack-trials", "dies", "0", "child.pid");
+    await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, "utf8") !== "");
+    dying.child.kill("SIGKILL");
+    await dying.done;
+    // Nothing could stop the children of a SIGKILLed worker: end them here.
+    process.kill(-Number(readFileSync(pidFile, "utf8")), "SIGKILL");
+    await new Promise((r) => setTimeout(r, 2000));
+    const next = await run(
+      [
+        ...["--storage", url, "--study-name", "dies", "--metric", "loss", "--trials", "1"],
+        ...heartbeat,
+        ...["--pruner", "none", "--no-api", "--", PYTHON, join(FIXTURES, "echo_argv.py")],
+      ],
+      dir,
+    );
+    expect(next.status, next.stderr).toBe(0);
+    const trials = await trialsOf(url, "dies");
+    expect(trials.map((t) => t.state)).toEqual(["FAIL", "COMPLETE"]);
+    expect(trials[1]!.systemAttrs["failed_trial"]).toBe(0);
+  });
+});
+
 describe("skipjack run, define-by-run through the Python client", () => {
   it("serves the trial API: a conditional space, reports, pruning, tell or a metric line", async () => {
     const dir = workDir();
