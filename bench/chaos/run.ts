@@ -35,7 +35,7 @@ const workers = Number(flag("workers") ?? (quick ? 3 : 6));
 const backends = (flag("backends") ?? "sqlite,postgres,mysql").split(",");
 /** Seconds between kills, and between connection drops. */
 const KILL_EVERY = quick ? 1.5 : 2;
-const DROP_EVERY = quick ? 4 : 6;
+const DROP_EVERY = quick ? 3 : 6;
 /** As in worker.ts. */
 const GRACE_PERIOD = 1.5;
 
