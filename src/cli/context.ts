@@ -50,6 +50,7 @@ export function processIo(): CliIo {
 /** The flags every storage command takes. */
 export interface CommonFlags {
   storage?: string;
+  storageClass?: string;
   verbose?: number;
   quiet?: boolean;
   logFile?: string;
@@ -67,6 +68,10 @@ export function addCommonOptions(command: Command): Command {
       new Option("-v, --verbose", "more log lines (repeat for more)")
         .argParser((_v: string, previous: number | undefined) => (previous ?? 0) + 1)
         .conflicts("quiet"),
+    )
+    .option(
+      "--storage-class <class>",
+      "Optuna >= 4's storage class hint: RDBStorage (the only kind skipjack has) or left out",
     )
     .option("-q, --quiet", "only warnings and errors on standard error")
     .option("--log-file <path>", "also append the log lines to this file")
@@ -93,6 +98,11 @@ export function withExample(command: Command, ...lines: string[]): Command {
 
 /** The storage URL: --storage, else SKIPJACK_STORAGE, else OPTUNA_STORAGE. */
 export function storageUrl(flags: CommonFlags, env: NodeJS.ProcessEnv): string {
+  if (flags.storageClass !== undefined && flags.storageClass !== "RDBStorage") {
+    throw new InvalidArgumentError(
+      `--storage-class ${flags.storageClass}: skipjack stores studies in SQL databases only (RDBStorage); journal files and Redis are not supported. Leave the flag out, or pass RDBStorage.`,
+    );
+  }
   const url = flags.storage ?? nonEmpty(env["SKIPJACK_STORAGE"]) ?? nonEmpty(env["OPTUNA_STORAGE"]);
   if (url === undefined) {
     throw new InvalidArgumentError(

@@ -97,6 +97,18 @@ describe("common flags", () => {
       expect(quiet).toMatchObject({ status: 0, out: "t\n", err: "" });
       const both = await sj(["studies", "--storage", url, "-q", "-v"]);
       expect(both.status).toBe(2);
+      expect(
+        (await sj(["studies", "--storage", url, "--storage-class", "RDBStorage"])).status,
+      ).toBe(0);
+      const journal = await sj([
+        "studies",
+        "--storage",
+        url,
+        "--storage-class",
+        "JournalFileBackend",
+      ]);
+      expect(journal.status).toBe(1);
+      expect(journal.err).toMatch(/SQL databases only/);
     } finally {
       remove();
     }
