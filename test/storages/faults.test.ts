@@ -198,6 +198,52 @@ describe("transient errors", () => {
   }
 });
 
+describe("a COMMIT whose connection drops", () => {
+  const run = POSTGRES_URL === undefined ? it.skip : it;
+  run(
+    "PostgreSQL: a trial creation cut off in its COMMIT is looked up and made once",
+    async () => {
+      const { url, drop } = await freshPostgresDatabase(POSTGRES_URL!, "commit");
+      try {
+        const storage = await openStorage(url);
+        const studyId = await storage.createNewStudy(["minimize"], "commit");
+        // A deferred trigger makes the first COMMIT of a trial slow, so that it can be cut off.
+        const pg = (await import("pg")).default;
+        const admin = new pg.Client({ connectionString: url });
+        await admin.connect();
+        await admin.query(`
+        CREATE SEQUENCE sj_once;
+        CREATE FUNCTION sj_slow() RETURNS trigger AS $$
+        BEGIN IF nextval('sj_once') = 1 THEN PERFORM pg_sleep(1.5); END IF; RETURN NULL; END
+        $$ LANGUAGE plpgsql;
+        CREATE CONSTRAINT TRIGGER sj_slow AFTER INSERT ON trials
+          DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION sj_slow();`);
+        const cutOff = (async () => {
+          for (let i = 0; i < 100; i++) {
+            const killed = await admin.query(
+              "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = " +
+                "current_database() AND state = 'active' AND query = 'COMMIT' AND pid <> pg_backend_pid()",
+            );
+            if ((killed.rowCount ?? 0) > 0) return true;
+            await sleep(30);
+          }
+          return false;
+        })();
+        const trial = await storage.createNewTrial(studyId);
+        expect(await cutOff).toBe(true);
+        await admin.end();
+        expect(trial.number).toBe(0);
+        const trials = await storage.getAllTrials(studyId);
+        expect(trials.map((t) => [t.number, t.trialId])).toEqual([[0, trial.trialId]]);
+        await storage.close();
+      } finally {
+        await drop();
+      }
+    },
+    30_000,
+  );
+});
+
 describe("SQLite open errors", () => {
   it("say what is wrong with a file that is not a database, or is damaged", async () => {
     const junk = join(temp.dir, "junk.db");
