@@ -70,8 +70,9 @@ export interface RdbStorageOptions extends HeartbeatOptions {
   /**
    * Seconds to keep retrying an operation that fails with a transient error (connection
    * refused or lost, the server restarting, a deadlock, a serialization failure, SQLite busy)
-   * before it fails with a `StorageError`. Default 60; 0 turns retries off. Each retry is
-   * logged.
+   * before it fails with a `StorageError`. Default 60; 0 turns retries off (deadlocks and
+   * serialization failures are still retried for a few seconds). Retrying a lost connection
+   * is logged.
    */
   retryTimeout?: number;
 }
