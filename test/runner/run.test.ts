@@ -206,6 +206,32 @@ describe("skipjack run", () => {
     expect(gpus).toEqual(new Set(["3", "5"]));
   });
 
+  it("makes a multi-objective study of several --metric keys; --objective-value best", async () => {
+    const dir = workDir();
+    const url = sqlite(dir);
+    const script = [
+      "import json",
+      'print(json.dumps({"a": 1, "b": 2}))',
+      'print(json.dumps({"a": 0.5, "b": 1}))',
+    ].join("\n");
+    const common = ["--storage", url, "--metric", "a", "--metric", "b", "--trials", "1"];
+    const directions = ["--direction", "minimize", "--direction", "maximize", "--no-api"];
+    const [last, best] = await Promise.all([
+      run([...common, ...directions, "--study-name", "last", "--", PYTHON, "-c", script], dir),
+      run(
+        [
+          ...[...common, ...directions, "--study-name", "best", "--objective-value", "best"],
+          ...["--", PYTHON, "-c", script],
+        ],
+        dir,
+      ),
+    ]);
+    expect(last.status, last.stderr).toBe(0);
+    expect(best.status, best.stderr).toBe(0);
+    expect((await trialsOf(url, "last"))[0]!.values).toEqual([0.5, 1]);
+    expect((await trialsOf(url, "best"))[0]!.values).toEqual([0.5, 2]);
+  });
+
   it("refuses an unknown placeholder before any trial runs", async () => {
     const dir = workDir();
     const result = await run(
