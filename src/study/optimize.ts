@@ -176,6 +176,7 @@ export async function optimize(
       for (const callback of options.callbacks ?? []) await callback(study, frozen);
     } finally {
       mine.delete(trial);
+      study.forgetTrial(trial);
     }
   };
 

@@ -281,6 +281,11 @@ export class Study implements TrialHost {
     return this.storage.getTrial(stored.trialId);
   }
 
+  /** @internal Forgets a trial this process will not finish (given up, or failed elsewhere). */
+  forgetTrial(trial: LiveTrial): void {
+    if (this.live.get(trial.number) === trial) this.live.delete(trial.number);
+  }
+
   /** @internal Ends a running trial of this process as FAIL from outside (e.g. Ctrl-C). */
   async interruptTrial(trial: LiveTrial, reason: string): Promise<void> {
     this.live.delete(trial.number);

@@ -372,6 +372,8 @@ describe("a worker whose heartbeats cannot be recorded", () => {
         );
         expect(String(aborted)).toMatch(/given up: no heartbeat could be recorded/);
         expect(logs.join("\n")).toMatch(/Trial 0 is given up/);
+        // The given-up trial is no longer held by the study.
+        expect((study as unknown as { live: Map<number, unknown> }).live.size).toBe(0);
         await sleep(1000);
         await study.optimize(() => 1, { nTrials: 1, showProgressBar: false, handleSigint: false });
         const trials = await study.trials();
