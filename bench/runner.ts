@@ -49,7 +49,7 @@ async function bare(argv: readonly string[], n: number): Promise<number> {
 async function throughRun(
   argv: readonly string[],
   n: number,
-  options: { api: boolean; pruner: string },
+  options: { api: boolean; pruner: string; heartbeatInterval: number },
 ): Promise<{ ms: number; cpuMs: number }> {
   const dir = mkdtempSync(join(tmpdir(), "sj-bench-run-"));
   try {
@@ -69,7 +69,7 @@ async function throughRun(
       killGrace: 10,
       trialTimeout: null,
       maxConsecutiveFailures: 5,
-      heartbeatInterval: 60,
+      heartbeatInterval: options.heartbeatInterval,
       retries: 0,
       verbose: false,
       showProgressBar: false,
@@ -90,23 +90,33 @@ async function throughRun(
 
 /** The rows of the `run` section. */
 export async function measureRunOverhead(quick: boolean): Promise<RunOverheadRow[]> {
-  const n = quick ? 10 : 50;
+  const n = quick ? 10 : 20;
   // Rounds alternate the bare commands and the run, so that a busy spell of the machine
   // weighs on both; the medians of the rounds are compared.
-  const rounds = quick ? 1 : 5;
+  const rounds = quick ? 1 : 10;
   const commands: [string, string[]][] = [
     ["/bin/echo", ["/bin/echo", '{"loss": {x}}']],
     ["python3 -c print", ["/usr/bin/python3", "-c", "print('{\"loss\": {x}}')"]],
   ];
   const configs = [
-    { label: "no API, no pruner", api: false, pruner: "none" },
-    { label: "trial API served, median pruner", api: true, pruner: "median" },
+    {
+      label: "heartbeats off, no API, no pruner",
+      api: false,
+      pruner: "none",
+      heartbeatInterval: 0,
+    },
+    {
+      label: "defaults: heartbeats, trial API, median pruner",
+      api: true,
+      pruner: "median",
+      heartbeatInterval: 60,
+    },
   ];
   const rows: RunOverheadRow[] = [];
   for (const [name, argv] of commands) {
     if (quick && name !== "/bin/echo") continue;
     const bareArgv = argv.map((a) => a.replace("{x}", "0.5"));
-    for (const config of configs) {
+    for (const config of name === "/bin/echo" ? configs : configs.slice(1)) {
       await bare(bareArgv, 3);
       const runs: number[] = [];
       const bares: number[] = [];
