@@ -155,14 +155,16 @@ export async function runStudy(options: RunOptions): Promise<RunResult> {
     api = options.api === undefined ? undefined : await options.api(study);
     const failures = new ConsecutiveFailures(options.maxConsecutiveFailures);
     let tooManyFailures = false;
+    const counts = { COMPLETE: 0, PRUNED: 0, FAIL: 0 };
     const studyDir = safeName(options.studyName);
+    const logDir = options.logDir ?? defaultLogDir(options.studyName);
     const objective = commandObjective({
       study,
       command: options.command,
       space: options.space,
       metrics: options.metrics,
       objectiveValue: options.objectiveValue,
-      logDir: options.logDir ?? defaultLogDir(options.studyName),
+      logDir,
       trialsDir: options.trialsDir ?? `skipjack-trials/${studyDir}`,
       killGrace: options.killGrace,
       trialTimeout: options.trialTimeout,
@@ -183,6 +185,7 @@ export async function runStudy(options: RunOptions): Promise<RunResult> {
         callbacks: [
           (s, trial) => {
             if (interrupted) return;
+            if (trial.state in counts) counts[trial.state as keyof typeof counts]++;
             const reason = trial.systemAttrs["fail_reason"];
             const failed = trial.state === TrialState.FAIL;
             if (failures.record(failed, typeof reason === "string" ? reason : undefined)) {
@@ -203,6 +206,10 @@ export async function runStudy(options: RunOptions): Promise<RunResult> {
       return { status: 130, study };
     }
     if (tooManyFailures) throw failures.error(options.command);
+    logger.info(
+      `Study "${study.studyName}": ${counts.COMPLETE + counts.PRUNED + counts.FAIL} trials in this run ` +
+        `(${counts.COMPLETE} complete, ${counts.PRUNED} pruned, ${counts.FAIL} failed); trial logs in ${logDir}.`,
+    );
     return { status: 0, study };
   } finally {
     children.killAll();

@@ -36,6 +36,9 @@ describe("skipjack run", () => {
       dir,
     );
     expect(result.stderr).toContain("[trial 0] starting");
+    expect(result.stderr).toContain(
+      `Study "static": 3 trials in this run (3 complete, 0 pruned, 0 failed); trial logs in skipjack-logs/static.`,
+    );
     expect(result.status).toBe(0);
     const trials = await trialsOf(url, "static");
     expect(trials.map((t) => t.state)).toEqual(["COMPLETE", "COMPLETE", "COMPLETE"]);
