@@ -29,7 +29,7 @@ describe("examples/python", () => {
         ],
         ...["--metric", "val_loss", "--trials", "16", "--concurrency", "2", "--no-progress"],
         ...["--sampler", "tpe", "--sampler-kwargs", '{"seed": 1, "n_startup_trials": 6}'],
-        ...["--pruner", "median", "--pruner-kwargs", '{"n_startup_trials": 4}', "--no-api"],
+        ...["--pruner", "median", "--pruner-kwargs", '{"n_startup_trials": 4}'],
         ...["--", "/usr/bin/python3", join(here, "train.py"), "--lr", "{lr}"],
         ...["--momentum", "{momentum}", "--batch-size", "{batch_size}", "--l2", "{l2}"],
       ],

@@ -170,6 +170,25 @@ describe("skipjack run", () => {
     for (const t of trials) expect(t.systemAttrs["fail_reason"]).toBe("Interrupted by SIGINT.");
   });
 
+  it("SIGTERM kills every child's group and exits 143", async () => {
+    const dir = workDir();
+    const running = startRun(
+      [
+        ...["--storage", sqlite(dir), "--study-name", "sigterm", "--metric", "loss"],
+        ...["--no-api", "--", PYTHON, join(FIXTURES, "forking.py"), "1.0"],
+      ],
+      dir,
+    );
+    const pidFiles = ["child.pid", "grandchild.pid"].map((f) =>
+      join(dir, "skipjack-trials", "sigterm", "0", f),
+    );
+    await waitFor(() => pidFiles.every((f) => existsSync(f) && readFileSync(f, "utf8") !== ""));
+    running.child.kill("SIGTERM");
+    const result = await running.done;
+    expect(result.status).toBe(143);
+    await waitFor(() => pidFiles.every((f) => !alive(Number(readFileSync(f, "utf8")))), 2000);
+  });
+
   it("passes hostile values intact, through placeholders, {args} and SKIPJACK_PARAMS; --gpus sets CUDA_VISIBLE_DEVICES", async () => {
     const dir = workDir();
     const url = sqlite(dir);
