@@ -259,3 +259,23 @@ if (wanted("cli")) {
     ]),
   );
 }
+
+// --- The trial HTTP API (bench/http.ts): issue 13's target ---
+if (wanted("http")) {
+  const { measureHttp } = await import("./http.js");
+  const rows = await measureHttp(quick);
+  printTable(
+    "ask + tell through skipjack serve (HTTP, keep-alive; another process) and through the app in-process, vs the library call; RandomSampler, one float",
+    ["storage", "clients", "mode", "median ms", "p99 ms", "pairs/s", "adds (median ms)", "target"],
+    rows.map((r) => [
+      r.storage,
+      String(r.clients),
+      r.mode,
+      r.medianMs,
+      r.p99Ms,
+      r.perSecond,
+      r.addedMs ?? "-",
+      r.mode === "library" ? "-" : "<= 2",
+    ]),
+  );
+}
