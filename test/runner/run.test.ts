@@ -370,12 +370,14 @@ describe("skipjack run, define-by-run through the Python client", () => {
 });
 
 const POSTGRES = process.env["SKIPJACK_TEST_POSTGRES_URL"];
+const MYSQL = process.env["SKIPJACK_TEST_MYSQL_URL"];
 
 describe.each([
   ["SQLite", null as string | null],
   ...(POSTGRES === undefined || POSTGRES === ""
     ? []
     : [["PostgreSQL", POSTGRES] as [string, string]]),
+  ...(MYSQL === undefined || MYSQL === "" ? [] : [["MySQL", MYSQL] as [string, string]]),
 ])("two skipjack run processes on one study (%s)", (_kind, shared) => {
   it("share the study: every trial completes once, numbers unique", async () => {
     const dir = workDir();
