@@ -171,7 +171,11 @@ export class Registry {
   /** Starts a trial for a remote worker; null when the sampler has nothing left. */
   async ask(study: Study, space: Parameters<Study["startTrial"]>[0]): Promise<HeldTrial | null> {
     const heartbeat = heartbeatEnabled(this.storage);
-    if (heartbeat) await failStaleTrials(study);
+    if (heartbeat) {
+      // Trials of workers that went silent end FAIL here; this server lets go of them.
+      for (const stale of await failStaleTrials(study))
+        this.held.delete(key(study.studyName, stale.number));
+    }
     const trial = await study.startTrial(space, heartbeat ? { heartbeat: true } : {});
     if (trial === null) return null;
     const held: HeldTrial = { study, trial };
