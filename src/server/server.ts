@@ -70,7 +70,25 @@ export async function startTrialServer(options: TrialServerOptions): Promise<Tri
     const s = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 8080 }, () =>
       resolve(s),
     );
-    s.once("error", reject);
+    s.once("error", (error: NodeJS.ErrnoException) => {
+      if (
+        error.code === "EADDRINUSE" ||
+        error.code === "EACCES" ||
+        error.code === "EADDRNOTAVAIL"
+      ) {
+        const why =
+          error.code === "EADDRINUSE"
+            ? "is in use"
+            : error.code === "EACCES"
+              ? "needs privileges"
+              : "is not an address of this machine";
+        reject(
+          new InvalidArgumentError(
+            `Cannot listen on ${host}:${options.port ?? 8080}: the ${error.code === "EADDRNOTAVAIL" ? "host" : "port"} ${why}; pick another (--port 0 takes a free port).`,
+          ),
+        );
+      } else reject(error);
+    });
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${urlHost(host)}:${port}`;

@@ -103,6 +103,9 @@ print(layers)
       InvalidArgumentError,
     );
     const server = await startTrialServer({ storage, port: 0 });
+    await expect(startTrialServer({ storage, port: server.port })).rejects.toThrow(
+      /port is in use; pick another/,
+    );
     try {
       // Without a server token, only a lent trial's own token opens anything.
       const answer = await fetch(`${server.url}/api/v1/studies`, {
