@@ -151,6 +151,36 @@ print("done", study.trial(0)["state"])
     }
   }, 120_000);
 
+  it("stops optimize when a grid is exhausted, and marks a raising objective FAIL", () => {
+    const result = runPython(`
+import skipjack_client as sj
+study = sj.Study("${url}", token="${TOKEN}", name="grid", sampler="grid",
+                 sampler_kwargs={"search_space": {"x": [1, 2, 3]}})
+seen = []
+def objective(trial):
+    x = trial.suggest_categorical("x", [1, 2, 3])
+    seen.append(x)
+    if x == 2:
+        raise ValueError("boom")
+    return x
+study.optimize(objective, catch=(ValueError,))
+print(sorted(seen), [study.trial(n)["state"] for n in range(3)])
+try:
+    study.optimize(lambda t: 1 / 0, n_trials=1)
+except sj.SkipjackError:
+    print("exhausted is not an error")
+except ZeroDivisionError:
+    print("raised")
+`);
+    expect(result.stderr).toBe("");
+    const [line] = result.stdout.trim().split("\n");
+    expect(line).toMatch(
+      /^\[1, 2, 3\] \['(COMPLETE|FAIL)', '(COMPLETE|FAIL)', '(COMPLETE|FAIL)'\]$/,
+    );
+    expect(line!.match(/FAIL/g)).toHaveLength(1);
+    expect(result.stdout).not.toContain("raised");
+  }, 60_000);
+
   it("refuses a wrong token, and current_trial needs the environment", () => {
     const result = runPython(`
 import skipjack_client as sj
