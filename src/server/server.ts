@@ -90,6 +90,9 @@ export async function startTrialServer(options: TrialServerOptions): Promise<Tri
       } else reject(error);
     });
   });
+  // Workers call between epochs, often minutes apart: keep their connections open a minute
+  // (Node's default, 5 s, would make most calls reconnect).
+  (server as { keepAliveTimeout?: number }).keepAliveTimeout = 60_000;
   const port = (server.address() as AddressInfo).port;
   const url = `http://${urlHost(host)}:${port}`;
   let closing: Promise<void> | undefined;
