@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
+import { request } from "node:http";
 import { describe, expect, it } from "vitest";
 import { InMemoryStorage } from "../../src/index.js";
 import { createTrialApp, ROUTES } from "../../src/server/app.js";
 import { tokensEqual } from "../../src/server/auth.js";
 import { Registry } from "../../src/server/registry.js";
+import { startTrialServer } from "../../src/server/server.js";
 import { createStudy } from "../../src/study/create.js";
 
 type Json = Record<string, unknown>;
@@ -273,5 +275,64 @@ describe("trial API in-process", () => {
     expect(schema).toContain("categorical");
     expect(schema).toContain('"additionalProperties":false');
     expect(ROUTES.length).toBeGreaterThanOrEqual(11);
+  });
+});
+
+describe("trial API over a socket", () => {
+  /** POSTs `chunks` to the server, chunked (no Content-Length) unless `declared`. */
+  function post(url: string, path: string, chunks: string[], declared: boolean) {
+    return new Promise<{ status: number; body: Json }>((resolve, reject) => {
+      const length = chunks.reduce((n, c) => n + Buffer.byteLength(c), 0);
+      const req = request(
+        `${url}${path}`,
+        {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            ...(declared ? { "content-length": String(length) } : {}),
+          },
+        },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (c: string) => {
+            text += c;
+          });
+          res.on("end", () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+        },
+      );
+      req.on("error", reject);
+      for (const chunk of chunks) req.write(chunk);
+      req.end();
+    });
+  }
+
+  it("limits chunked bodies as they arrive and reads declared-length ones", async () => {
+    const server = await startTrialServer({
+      storage: new InMemoryStorage(),
+      port: 0,
+      noAuth: true,
+      bodyLimit: 1000,
+    });
+    try {
+      const small = JSON.stringify({ name: "s" });
+      const ok = await post(server.url, S, [small.slice(0, 5), small.slice(5)], false);
+      expect(ok.status).toBe(200);
+      expect(ok.body["name"]).toBe("s");
+      const big = `{"name": "t", "pad": "${"x".repeat(3000)}"}`;
+      const chunked = await post(server.url, S, [big.slice(0, 600), big.slice(600)], false);
+      expect(chunked.status).toBe(413);
+      expect((chunked.body["error"] as Json)["code"]).toBe("body_too_large");
+      const declared = await post(server.url, S, [big], true);
+      expect(declared.status).toBe(413);
+      const asked = await post(server.url, `${S}/s/trials`, ["{}"], true);
+      expect(asked.status).toBe(201);
+      const told = await post(server.url, `${S}/s/trials/0/tell`, ['{"values": 1.5}'], true);
+      expect(told.body["state"]).toBe("COMPLETE");
+      const bad = await post(server.url, S, ['{"name": 7}'], true);
+      expect(bad.status).toBe(400);
+    } finally {
+      await server.close();
+    }
   });
 });
