@@ -732,9 +732,12 @@ export class RdbStorage implements Storage {
     if (unfinished.length > MAX_IDS_IN_LIST) {
       return ["t.study_id = ? AND t.trial_id >= ?", [studyId, Math.min(...unfinished)]];
     }
+    // Two whole conditions on (study_id, trial_id), so each is an index search (SQLite's
+    // multi-index OR, PostgreSQL's bitmap OR); `study_id = ? AND (a OR b)` scans every trial
+    // of the study at each refresh.
     return [
-      `t.study_id = ? AND (t.trial_id > ? OR t.trial_id IN (${placeholders(unfinished.length)}))`,
-      [studyId, cache.maxTrialId, ...unfinished],
+      `((t.study_id = ? AND t.trial_id > ?) OR (t.study_id = ? AND t.trial_id IN (${placeholders(unfinished.length)})))`,
+      [studyId, cache.maxTrialId, studyId, ...unfinished],
     ];
   }
 
