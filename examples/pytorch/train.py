@@ -1,9 +1,10 @@
 """A PyTorch MLP on the digits shipped with skipjack, tuned by `skipjack run` with pruning.
 
-Each epoch prints one JSON line, {"epoch": 3, "val_loss": 0.21, "val_acc": 0.94}; skipjack
-reports val_loss to its pruner after each line and stops the process group of a trial the
-pruner gives up. CUDA_VISIBLE_DEVICES comes from --gpus (one GPU per slot); without a GPU it
-trains on the CPU.
+Each epoch prints one JSON line, {"epoch": 3, "val_loss": 0.21, "val_acc": 0.94}, its
+"epoch" counting the epochs done (1, 2, ...), which is the resource Hyperband's rungs count;
+skipjack reports val_loss to its pruner after each line and stops the process group of a trial
+the pruner gives up. CUDA_VISIBLE_DEVICES comes from --gpus (one GPU per slot); without a GPU
+it trains on the CPU, one thread per trial, so that --concurrency K trials share K cores.
 
     skipjack run --storage sqlite:///digits.db --study-name digits-mlp \\
       --space examples/pytorch/space.yaml --metric val_loss --trials 40 \\
@@ -28,12 +29,16 @@ parser.add_argument("--units", type=int, default=64)
 parser.add_argument("--dropout", type=float, default=0.0)
 parser.add_argument("--batch-size", type=int, default=32)
 parser.add_argument("--epochs", type=int, default=20)
+parser.add_argument("--threads", type=int, default=1)
 parser.add_argument("--out", default=os.environ.get("SKIPJACK_TRIAL_DIR", "."))
 parser.add_argument(
     "--data", default=str(Path(__file__).resolve().parents[2] / "data" / "digits.csv.gz")
 )
 args = parser.parse_args()
 
+# One CPU thread per trial: parallel slots would otherwise each start a thread per core and
+# slow one another down. A GPU trial is unaffected.
+torch.set_num_threads(args.threads)
 torch.manual_seed(0)
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
@@ -56,7 +61,7 @@ model = nn.Sequential(*layers, nn.Linear(width, 10)).to(device)
 optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
 loss_fn = nn.CrossEntropyLoss()
 
-for epoch in range(args.epochs):
+for epoch in range(1, args.epochs + 1):
     model.train()
     perm = torch.randperm(len(train_x), device=device)
     for start in range(0, len(train_x), args.batch_size):
