@@ -6,6 +6,7 @@ import {
   readFileSync,
   rmSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -151,8 +152,19 @@ describe("the skipjack bin", () => {
       src: true,
       dist: 'process.stdout.write("stale build\\n");',
     });
+    // A build older than the sources (as after editing src/ or pulling) is never run.
+    const staleMain = join(dir, "stale", "dist", "cli", "main.js");
+    utimesSync(staleMain, new Date(1_000_000), new Date(1_000_000));
     const withStale = spawnSync(process.execPath, [stale, "--version"], { encoding: "utf8" });
     expect(withStale.stdout.trim()).toBe(pkg.version);
+  });
+
+  it("runs a checkout's dist/ while it is newer than every source file (a faster start)", () => {
+    const fresh = layout("fresh", { src: true, dist: 'process.stdout.write("fresh build\\n");' });
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(join(dir, "fresh", "dist", "cli", "main.js"), later, later);
+    const result = spawnSync(process.execPath, [fresh, "--version"], { encoding: "utf8" });
+    expect(result.stdout).toBe("fresh build\n");
   });
 
   it("runs dist/ where there are no sources (the published package)", () => {
