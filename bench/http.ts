@@ -1,13 +1,19 @@
 /**
  * The HTTP layer's cost (issue 13): ask + tell through `skipjack serve` (a separate process,
- * clients over keep-alive connections) against the same calls on the library, 32 concurrent
- * clients each, on SQLite and on PostgreSQL (when SKIPJACK_BENCH_POSTGRES_URL or
+ * clients over keep-alive connections) against the same calls on the library, 1 client and
+ * 32 concurrent ones each, on SQLite and on PostgreSQL (when SKIPJACK_BENCH_POSTGRES_URL or
  * SKIPJACK_TEST_POSTGRES_URL is set). RandomSampler, one float, so the sampler costs the same.
  * "app, no socket" sends the same requests through the Hono app in this process: the cost of
  * routing, validation and JSON alone, without the network and the second process.
+ *
+ * The modes take turns in rounds on studies open side by side (see `measure`), and each row
+ * has the CPU time per pair of the processes doing the work: with 32 clients and no work
+ * between ask and tell the storage's process is busy all the time, so a pair's median latency
+ * is about 32 pairs' worth of that process's time, and the added median is about 32 times the
+ * CPU the HTTP layer adds to the server per pair.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,99 +26,203 @@ import { createStudy } from "../src/study/create.js";
 /** One line of the table. */
 export interface HttpBenchRow {
   storage: string;
-  clients: number;
-  mode: "library" | "HTTP" | "app, no socket";
+  /** Concurrent clients, and the pause of each between its pairs when there is one. */
+  clients: string;
+  mode: Mode;
   medianMs: number;
   p99Ms: number;
   perSecond: number;
-  /** HTTP median minus the library's, on the HTTP row. */
+  /** CPU time of the processes doing the work (benchmark and `skipjack serve`) per pair. */
+  cpuMs: number | null;
+  /** This mode's median minus the library's, on the other rows. */
   addedMs: number | null;
 }
 
+type Mode = "library" | "HTTP" | "app, no socket";
+
 const CLIENTS = 32;
+/** Each client count is measured in this many rounds, the modes taking turns within each. */
+const ROUNDS = 4;
 const SPACE = { x: { type: "float", low: -1, high: 1 } } as const;
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
 
+/** CPU seconds used so far by another process (Linux /proc; null elsewhere). */
+function processCpuSeconds(pid: number): number | null {
+  try {
+    // Fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** USER_HZ: the unit of /proc's CPU times, 100 on every Linux build Node supports. */
+const CLOCK_TICKS = 100;
+
+/** One way to run ask + tell: the pair, and the other process working for it (if any). */
+interface Side {
+  pair: () => Promise<void>;
+  serverPid?: number;
+}
+
+/** Latencies, wall time and CPU time of one mode, summed over its rounds. */
+interface Tally {
+  latencies: number[];
+  seconds: number;
+  cpuSeconds: number | null;
+  pairs: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
- * Runs `pair` `total` times from `clients` concurrent loops, after `warm` unmeasured pairs (the
- * first requests of a process compile code); median and p99 latency, and pairs per second.
+ * Runs `pair` `total` times from `clients` concurrent loops (each loop starts its next pair
+ * when its last one ends, or `pauseMs` later on average, as a worker evaluating its trial
+ * does); adds the latencies, wall time and CPU time (this process, plus the server's) to
+ * `tally`. Only the pairs are timed, not the pauses.
  */
-async function load(clients: number, total: number, warm: number, pair: () => Promise<void>) {
-  for (let i = 0; i < warm; i++) await pair();
-  const latencies: number[] = [];
+async function load(
+  clients: number,
+  total: number,
+  pauseMs: number,
+  side: Side,
+  tally: Tally,
+): Promise<void> {
   let started = 0;
+  const cpu0 = process.cpuUsage();
+  const server0 = side.serverPid === undefined ? 0 : processCpuSeconds(side.serverPid);
   const begin = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async () => {
       while (started < total) {
         started++;
         const t0 = performance.now();
-        await pair();
-        latencies.push(performance.now() - t0);
+        await side.pair();
+        tally.latencies.push(performance.now() - t0);
+        // From half to one and a half times the pause, so the clients do not march in step.
+        if (pauseMs > 0) await sleep(pauseMs * (0.5 + Math.random()));
       }
     }),
   );
-  const seconds = (performance.now() - begin) / 1000;
-  latencies.sort((a, b) => a - b);
+  tally.seconds += (performance.now() - begin) / 1000;
+  tally.pairs += total;
+  const cpu = process.cpuUsage(cpu0);
+  const server1 = side.serverPid === undefined ? 0 : processCpuSeconds(side.serverPid);
+  if (server0 === null || server1 === null || tally.cpuSeconds === null) tally.cpuSeconds = null;
+  else tally.cpuSeconds += (cpu.user + cpu.system) / 1e6 + (server1 - server0);
+}
+
+function summary(tally: Tally) {
+  const sorted = [...tally.latencies].sort((a, b) => a - b);
   return {
-    medianMs: percentile(latencies, 0.5),
-    p99Ms: percentile(latencies, 0.99),
-    perSecond: total / seconds,
+    medianMs: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+    perSecond: tally.pairs / tally.seconds,
+    cpuMs: tally.cpuSeconds === null ? null : (1000 * tally.cpuSeconds) / tally.pairs,
   };
 }
 
-type Runs = (pair: () => Promise<void>) => Promise<Measured[]>;
-type Measured = Awaited<ReturnType<typeof load>> & { clients: number };
-
-/** One client, then CLIENTS concurrent ones. */
-function plan(total: number): Runs {
-  return async (pair) => [
-    // 200 unmeasured pairs first: a process's first requests run code not yet compiled.
-    { clients: 1, ...(await load(1, Math.ceil(total / 2), 200, pair)) },
-    { clients: CLIENTS, ...(await load(CLIENTS, total, 0, pair)) },
-  ];
+/**
+ * Measures every side with 1 client, CLIENTS concurrent ones back to back (the most the
+ * storage can take: every mode saturated), then CLIENTS ones that pause between pairs so they
+ * offer half the pairs per second the library managed back to back (as workers that evaluate
+ * their trials do). The modes take turns in ROUNDS rounds (rotating which goes first) rather
+ * than one after another, so a change in the machine's load during the run falls on all of
+ * them alike; each study grows by the same number of trials at each turn, so every mode sees
+ * the same study sizes.
+ */
+async function measure(sides: ReadonlyMap<Mode, Side>, total: number) {
+  const modes = [...sides.keys()];
+  // A process's first requests run code not yet compiled: 200 unmeasured pairs each.
+  for (const side of sides.values()) for (let i = 0; i < 200; i++) await side.pair();
+  const results: { clients: string; mode: Mode; tally: Tally }[] = [];
+  const phase = async (label: string, clients: number, pairs: number, pauseMs: number) => {
+    const tallies = new Map<Mode, Tally>(
+      modes.map((m) => [m, { latencies: [], seconds: 0, cpuSeconds: 0, pairs: 0 }]),
+    );
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let k = 0; k < modes.length; k++) {
+        const mode = modes[(round + k) % modes.length]!;
+        const tally = tallies.get(mode)!;
+        await load(clients, Math.ceil(pairs / ROUNDS), pauseMs, sides.get(mode)!, tally);
+      }
+    }
+    for (const mode of modes) results.push({ clients: label, mode, tally: tallies.get(mode)! });
+    return tallies.get("library")!;
+  };
+  await phase("1", 1, Math.ceil(total / 2), 0);
+  const saturated = summary(await phase(String(CLIENTS), CLIENTS, total, 0));
+  // CLIENTS clients each pausing p ms offer about CLIENTS / p pairs per ms.
+  const pauseMs = Math.round((2 * 1000 * CLIENTS) / saturated.perSecond);
+  await phase(`${CLIENTS}, ${pauseMs} ms apart`, CLIENTS, Math.ceil(total / 2), pauseMs);
+  return results;
 }
 
-async function library(url: string, runs: Runs) {
+async function library(url: string): Promise<Side & { close(): Promise<void> }> {
   const storage = await openStorage(url, { createTables: true });
-  try {
-    const { FloatDistribution } = await import("../src/distributions/index.js");
-    const study = await createStudy({
-      storage,
-      studyName: `http-bench-library-${process.pid}`,
-      sampler: new RandomSampler({ seed: 0 }),
-    });
-    const space = { x: new FloatDistribution(-1, 1) };
-    return await runs(async () => {
+  const { FloatDistribution } = await import("../src/distributions/index.js");
+  const study = await createStudy({
+    storage,
+    studyName: `http-bench-library-${process.pid}`,
+    sampler: new RandomSampler({ seed: 0 }),
+  });
+  const space = { x: new FloatDistribution(-1, 1) };
+  return {
+    pair: async () => {
       const trial = await study.ask(space);
       await study.tell(trial, (trial.params["x"] as number) ** 2);
-    });
-  } finally {
-    await storage.close();
-  }
+    },
+    close: () => storage.close(),
+  };
 }
 
-function startServe(url: string, token: string): Promise<{ stop(): void; url: string }> {
+function startServe(
+  url: string,
+  token: string,
+): Promise<{ stop(): Promise<void>; url: string; pid: number }> {
   const bin = fileURLToPath(new URL("../bin/skipjack.js", import.meta.url));
   const child = spawn(process.execPath, [bin, "serve", "--storage", url, "--port", "0", "-q"], {
     env: { ...process.env, SKIPJACK_SERVE_TOKEN: token },
     stdio: ["ignore", "pipe", "inherit"],
   });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return new Promise((resolve, reject) => {
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => {
       out += chunk.toString();
       if (out.includes("\n"))
-        resolve({ url: out.split("\n")[0]!.trim(), stop: () => child.kill("SIGTERM") });
+        resolve({
+          url: out.split("\n")[0]!.trim(),
+          pid: child.pid!,
+          stop: () => {
+            child.kill("SIGTERM");
+            return exited;
+          },
+        });
     });
     child.on("exit", (code) => reject(new Error(`skipjack serve exited with ${code}`)));
   });
 }
 
-async function http(url: string, runs: Runs) {
+/** A pair of requests for the trial API, by whatever sends one request. */
+function pairOver(
+  post: (path: string, body: unknown) => Promise<Record<string, unknown>>,
+  name: string,
+): () => Promise<void> {
+  const trials = `/api/v1/studies/${name}/trials`;
+  return async () => {
+    const asked = await post(trials, { search_space: SPACE });
+    const x = (asked["params"] as Record<string, number>)["x"]!;
+    await post(`${trials}/${asked["number"] as number}/tell`, { values: x * x });
+  };
+}
+
+async function http(url: string): Promise<Side & { close(): Promise<void> }> {
   const token = randomToken();
   const server = await startServe(url, token);
   const headers = { "content-type": "application/json", authorization: `Bearer ${token}` };
@@ -140,47 +250,40 @@ async function http(url: string, runs: Runs) {
       req.on("error", reject);
       req.end(JSON.stringify(body));
     });
+  const name = `http-bench-http-${process.pid}`;
   try {
-    const name = `http-bench-http-${process.pid}`;
     await post("/api/v1/studies", { name, sampler: "random", sampler_kwargs: { seed: 0 } });
-    const trials = `/api/v1/studies/${name}/trials`;
-    return await runs(async () => {
-      const asked = await post(trials, { search_space: SPACE });
-      const x = (asked["params"] as Record<string, number>)["x"]!;
-      await post(`${trials}/${asked["number"] as number}/tell`, { values: x * x });
-    });
-  } finally {
-    agent.destroy();
-    server.stop();
+  } catch (error) {
+    await server.stop();
+    throw error;
   }
+  return {
+    pair: pairOver(post, name),
+    serverPid: server.pid,
+    close: async () => {
+      agent.destroy();
+      await server.stop();
+    },
+  };
 }
 
 /** The same requests through the Hono app in this process, without sockets or a second process. */
-async function inProcess(url: string, runs: Runs) {
+async function inProcess(url: string): Promise<Side & { close(): Promise<void> }> {
   const { createTrialApp } = await import("../src/server/app.js");
   const { Registry } = await import("../src/server/registry.js");
   const storage = await openStorage(url, { createTables: true });
-  try {
-    const app = createTrialApp({ registry: new Registry(storage), noAuth: true });
-    const post = async (path: string, body: unknown) => {
-      const response = await app.request(path, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
-      return (await response.json()) as Record<string, unknown>;
-    };
-    const name = `http-bench-app-${process.pid}`;
-    await post("/api/v1/studies", { name, sampler: "random", sampler_kwargs: { seed: 0 } });
-    const trials = `/api/v1/studies/${name}/trials`;
-    return await runs(async () => {
-      const asked = await post(trials, { search_space: SPACE });
-      const x = (asked["params"] as Record<string, number>)["x"]!;
-      await post(`${trials}/${asked["number"] as number}/tell`, { values: x * x });
+  const app = createTrialApp({ registry: new Registry(storage), noAuth: true });
+  const post = async (path: string, body: unknown) => {
+    const response = await app.request(path, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
     });
-  } finally {
-    await storage.close();
-  }
+    return (await response.json()) as Record<string, unknown>;
+  };
+  const name = `http-bench-app-${process.pid}`;
+  await post("/api/v1/studies", { name, sampler: "random", sampler_kwargs: { seed: 0 } });
+  return { pair: pairOver(post, name), close: () => storage.close() };
 }
 
 async function freshPostgres(admin: string) {
@@ -206,20 +309,35 @@ async function freshPostgres(admin: string) {
 }
 
 async function compare(label: string, url: string, total: number): Promise<HttpBenchRow[]> {
-  const lib = await library(url, plan(total));
-  const app = await inProcess(url, plan(total));
-  const overHttp = await http(url, plan(total));
-  const rows: HttpBenchRow[] = [];
-  for (const [i, l] of lib.entries()) {
-    const a = app[i]!;
-    const h = overHttp[i]!;
-    rows.push(
-      { storage: label, mode: "library", ...l, addedMs: null },
-      { storage: label, mode: "app, no socket", ...a, addedMs: a.medianMs - l.medianMs },
-      { storage: label, mode: "HTTP", ...h, addedMs: h.medianMs - l.medianMs },
-    );
+  const opened: { close(): Promise<void> }[] = [];
+  try {
+    const sides = new Map<Mode, Side>();
+    for (const [mode, open] of [
+      ["library", library],
+      ["app, no socket", inProcess],
+      ["HTTP", http],
+    ] as const) {
+      const side = await open(url);
+      opened.push(side);
+      sides.set(mode, side);
+    }
+    const results = await measure(sides, total);
+    const rows: HttpBenchRow[] = [];
+    for (const { clients, mode, tally } of results) {
+      const base = results.find((r) => r.clients === clients && r.mode === "library")!;
+      const row = summary(tally);
+      rows.push({
+        storage: label,
+        clients,
+        mode,
+        ...row,
+        addedMs: mode === "library" ? null : row.medianMs - summary(base.tally).medianMs,
+      });
+    }
+    return rows;
+  } finally {
+    for (const side of opened.reverse()) await side.close();
   }
-  return rows;
 }
 
 /** Measures ask + tell on the library and through HTTP; `quick` runs fewer pairs. */

@@ -266,7 +266,17 @@ if (wanted("http")) {
   const rows = await measureHttp(quick);
   printTable(
     "ask + tell through skipjack serve (HTTP, keep-alive; another process) and through the app in-process, vs the library call; RandomSampler, one float",
-    ["storage", "clients", "mode", "median ms", "p99 ms", "pairs/s", "adds (median ms)", "target"],
+    [
+      "storage",
+      "clients",
+      "mode",
+      "median ms",
+      "p99 ms",
+      "pairs/s",
+      "CPU ms/pair",
+      "adds (median ms)",
+      "target",
+    ],
     rows.map((r) => [
       r.storage,
       String(r.clients),
@@ -274,6 +284,7 @@ if (wanted("http")) {
       r.medianMs,
       r.p99Ms,
       r.perSecond,
+      r.cpuMs ?? "-",
       r.addedMs ?? "-",
       r.mode === "library" ? "-" : "<= 2",
     ]),
