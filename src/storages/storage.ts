@@ -88,6 +88,11 @@ export interface Storage {
   /** Applies changes to an unfinished trial atomically. */
   updateTrial(trialId: number, update: TrialUpdate): Promise<void>;
   getTrial(trialId: number): Promise<FrozenTrial>;
+  /**
+   * The trial of a study with this number, or null (Optuna's
+   * `get_trial_id_from_study_id_trial_number`); optional: without it callers read every trial.
+   */
+  getTrialByNumber?(studyId: number, number: number): Promise<FrozenTrial | null>;
   /** All trials of a study ordered by number, optionally only some states. Do not mutate. */
   getAllTrials(
     studyId: number,

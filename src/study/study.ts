@@ -188,7 +188,9 @@ export class Study implements TrialHost {
     const stored =
       live !== undefined
         ? await this.storage.getTrial(live.trialId)
-        : (await this.storage.getAllTrials(this.studyId))[number];
+        : this.storage.getTrialByNumber !== undefined
+          ? ((await this.storage.getTrialByNumber(this.studyId, number)) ?? undefined)
+          : (await this.storage.getAllTrials(this.studyId))[number];
     if (stored === undefined) {
       throw new NotFoundError(`Study "${this.studyName}" has no trial number ${number}.`);
     }

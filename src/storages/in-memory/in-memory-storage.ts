@@ -295,6 +295,11 @@ export class InMemoryStorage implements Storage {
     return freeze(this.trial(trialId));
   }
 
+  async getTrialByNumber(studyId: number, number: number): Promise<FrozenTrial | null> {
+    const record = this.study(studyId).trials[number];
+    return record === undefined ? null : freeze(record);
+  }
+
   async getAllTrials(
     studyId: number,
     options: { states?: readonly TrialState[] } = {},

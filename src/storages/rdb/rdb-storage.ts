@@ -830,6 +830,14 @@ export class RdbStorage implements Storage {
     return this.freeze(parts[0]!);
   }
 
+  async getTrialByNumber(studyId: number, number: number): Promise<FrozenTrial | null> {
+    this.ensureOpen();
+    const { parts } = await this.driver.read((tx) =>
+      this.loadTrials(tx, "t.study_id = ? AND t.number = ?", [studyId, number]),
+    );
+    return parts.length === 0 ? null : this.freeze(parts[0]!);
+  }
+
   async getNTrials(studyId: number, states?: readonly TrialState[]): Promise<number> {
     this.ensureOpen();
     const filter =
