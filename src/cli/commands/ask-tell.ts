@@ -149,11 +149,15 @@ export function registerAskTell(program: Command, ctx: CommandContext): void {
       const storage = await openForWrite(url, false);
       try {
         const studyId = await studyIdOf(storage, flags.studyName, url);
-        const trials = await storage.getAllTrials(studyId);
-        const stored = trials.find((t) => t.number === flags.trialNumber);
-        if (stored === undefined) {
+        const stored =
+          storage.getTrialByNumber !== undefined
+            ? await storage.getTrialByNumber(studyId, flags.trialNumber)
+            : ((await storage.getAllTrials(studyId)).find((t) => t.number === flags.trialNumber) ??
+              null);
+        if (stored === null) {
+          const count = await storage.getNTrials(studyId);
           throw new InvalidArgumentError(
-            `Study "${flags.studyName}" has no trial number ${flags.trialNumber} (its trials are numbered 0 to ${trials.length - 1}).`,
+            `Study "${flags.studyName}" has no trial number ${flags.trialNumber} (its trials are numbered 0 to ${count - 1}).`,
           );
         }
         if (isFinished(stored.state)) {
