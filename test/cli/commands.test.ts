@@ -237,6 +237,21 @@ function suite(name: string, makeUrl: () => Promise<{ url: string; drop: () => P
       ]);
       expect(again.status).toBe(1);
       expect(again.err).toMatch(/^skipjack: Trial 0 is already COMPLETE/);
+      const missing = await sj([
+        "tell",
+        "--storage",
+        url,
+        "--study-name",
+        "loop",
+        "--trial-number",
+        "99",
+        "--values",
+        "1",
+      ]);
+      expect(missing.status).toBe(1);
+      expect(missing.err).toMatch(
+        /^skipjack: Study "loop" has no trial number 99 \(its trials are numbered 0 to \d+\)/,
+      );
       const skipped = await sj([
         "tell",
         "--storage",
