@@ -1,10 +1,12 @@
 /**
  * One trial's process. It runs in its own process group (a detached spawn), so that stopping
  * it reaches everything it started: SIGTERM to the whole group, then SIGKILL after the grace
- * period. Every group still alive is known to `ChildRegistry`, which Ctrl-C empties.
+ * period. Every group still alive is known to `ChildRegistry`, which Ctrl-C empties, and to its
+ * watchdog, which ends them if this process dies without doing so.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
+import type { GroupWatchdog } from "./watchdog.js";
 
 /** How a child ended: its exit code, or the signal that ended it. */
 export interface ChildExit {
@@ -90,6 +92,9 @@ export class Child {
 export class ChildRegistry {
   private readonly children = new Set<Child>();
 
+  /** `watchdog`, when given, is told of every group as it starts and ends. */
+  constructor(private readonly watchdog?: GroupWatchdog) {}
+
   /** Starts a child in its own process group and registers it. */
   start(options: ChildOptions): Child {
     const [file, ...args] = options.argv as [string, ...string[]];
@@ -110,13 +115,16 @@ export class ChildRegistry {
         ? Promise.resolve()
         : Promise.all([lines(proc.stdout, options.onStdout), lines(proc.stderr, options.onStderr)]);
     const child = new Child(proc, streamsDone, this);
-    if (proc.pid !== undefined) this.children.add(child);
+    if (proc.pid !== undefined) {
+      this.children.add(child);
+      this.watchdog?.add(proc.pid);
+    }
     return child;
   }
 
   /** @internal */
   delete(child: Child): void {
-    this.children.delete(child);
+    if (this.children.delete(child)) this.watchdog?.remove(child.pid);
   }
 
   /** How many children are alive. */

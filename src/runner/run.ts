@@ -21,6 +21,7 @@ import { defaultLogDir, safeName } from "./logs.js";
 import { SlotPool } from "./slots.js";
 import { checkTemplate } from "./template.js";
 import { commandObjective, type TrialApi } from "./trial-runner.js";
+import { GroupWatchdog } from "./watchdog.js";
 
 /** Everything `skipjack run` is told. */
 export interface RunOptions {
@@ -112,9 +113,14 @@ export async function runStudy(options: RunOptions): Promise<RunResult> {
         }
       : {}),
   });
-  const children = new ChildRegistry();
-  // Whatever ends this process, no child's group outlives it.
-  const onExit = (): void => children.killAll();
+  // Whatever ends this process, no child's group outlives it: the exit handler when it exits,
+  // the watchdog when it is killed (SIGKILL) and cannot run any handler.
+  const watchdog = GroupWatchdog.start(Math.min(options.killGrace, 2));
+  const children = new ChildRegistry(watchdog);
+  const onExit = (): void => {
+    children.killAll();
+    watchdog.close();
+  };
   process.on("exit", onExit);
   let interrupted = false;
   let interruptedAt = 0;
@@ -213,6 +219,7 @@ export async function runStudy(options: RunOptions): Promise<RunResult> {
     return { status: 0, study };
   } finally {
     children.killAll();
+    watchdog.close();
     await api?.close();
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigterm);

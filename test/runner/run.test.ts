@@ -292,7 +292,7 @@ describe("skipjack run, a worker that dies", () => {
     await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, "utf8") !== "");
     dying.child.kill("SIGKILL");
     await dying.done;
-    // Nothing could stop the children of a SIGKILLed worker: end them here.
+    // The run's watchdog ends them after its grace period; end them at once here.
     process.kill(-Number(readFileSync(pidFile, "utf8")), "SIGKILL");
     await new Promise((r) => setTimeout(r, 2000));
     const next = await run(
@@ -307,6 +307,40 @@ describe("skipjack run, a worker that dies", () => {
     const trials = await trialsOf(url, "dies");
     expect(trials.map((t) => t.state)).toEqual(["FAIL", "COMPLETE"]);
     expect(trials[1]!.systemAttrs["failed_trial"]).toBe(0);
+  });
+});
+
+describe("skipjack run, SIGKILLed", () => {
+  it("its watchdog ends every process of its trials, even silent ones", async () => {
+    const dir = workDir();
+    const running = startRun(
+      [
+        ...["--storage", sqlite(dir), "--study-name", "killed", "--metric", "loss"],
+        ...["--concurrency", "2", "--kill-grace", "1", "--heartbeat-interval", "0"],
+        ...["--no-api", "--", PYTHON, join(FIXTURES, "silent_forking.py")],
+      ],
+      dir,
+    );
+    const pidFiles = ["0", "1"].flatMap((n) =>
+      ["child.pid", "grandchild.pid"].map((f) => join(dir, "skipjack-trials", "killed", n, f)),
+    );
+    await waitFor(() => pidFiles.every((f) => existsSync(f) && readFileSync(f, "utf8") !== ""));
+    const pids = pidFiles.map((f) => Number(readFileSync(f, "utf8")));
+    running.child.kill("SIGKILL");
+    await running.done;
+    try {
+      await waitFor(() => pids.every((pid) => !alive(pid)), 5000);
+    } finally {
+      // Leave nothing behind when the assertion fails.
+      for (const pid of pids) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // gone
+        }
+      }
+    }
+    expect(pids.filter(alive)).toEqual([]);
   });
 });
 
