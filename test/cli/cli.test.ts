@@ -114,7 +114,7 @@ describe("errors at the command line", () => {
       const result = run([...args], env);
       expect(result.status).toBe(1);
       expect(result.stderr).toContain("InvalidArgumentError: Unsupported storage URL foo://bar");
-      expect(result.stderr).toMatch(/^\s+at .*resolve\.ts/m);
+      expect(result.stderr).toMatch(/^\s+at .*resolve\.[jt]s/m);
     }
   });
 });
