@@ -6,7 +6,6 @@
  */
 import { existsSync } from "node:fs";
 import type BetterSqlite3 from "better-sqlite3";
-import type mysql from "mysql2/promise";
 import type pg from "pg";
 import { StorageError } from "../errors/index.js";
 import { numberPlaceholders } from "../storages/postgres/postgres-storage.js";
@@ -19,6 +18,7 @@ import {
 } from "../storages/rdb/schema.js";
 import { maskUrl, scrub, storageKind, urlPassword } from "../storages/resolve.js";
 import { sqlitePathFromUrl } from "../storages/sqlite/sqlite-storage.js";
+import { connectMysql, connectPostgres } from "./connect.js";
 
 /** A result row, by column name. */
 export type Row = Record<string, unknown>;
@@ -100,10 +100,7 @@ async function sqlite(url: string, description: string): Promise<Connection> {
 }
 
 async function postgres(url: string): Promise<Connection> {
-  const module = (await importDriver<{ default: typeof pg }>("pg", "PostgreSQL")).default;
-  const client = new module.Client({
-    connectionString: url.replace(/^postgres(?:ql)?(?:\+[a-z0-9]+)?:\/\//i, "postgresql://"),
-    connectionTimeoutMillis: 10_000,
+  const client = await connectPostgres(url, (module) => ({
     // Every statement of this session is refused if it would write.
     options: "-c default_transaction_read_only=on",
     types: {
@@ -113,9 +110,7 @@ async function postgres(url: string): Promise<Connection> {
         return module.types.getTypeParser(oid, format as "text");
       }) as pg.CustomTypesConfig["getTypeParser"],
     },
-  });
-  client.on("error", () => undefined);
-  await client.connect();
+  }));
   return {
     dialect: "postgres",
     async all(sql, params = []) {
@@ -142,18 +137,11 @@ async function postgres(url: string): Promise<Connection> {
 }
 
 async function mysqlConnection(url: string): Promise<Connection> {
-  const module = await importDriver<{ createConnection: typeof mysql.createConnection }>(
-    "mysql2/promise",
-    "MySQL",
-  );
-  const connection = await module.createConnection({
-    uri: url.replace(/^(?:mysql|mariadb)(?:\+[a-z0-9]+)?:\/\//i, "mysql://"),
-    connectTimeout: 10_000,
+  const connection = await connectMysql(url, {
     dateStrings: true,
     charset: "utf8mb4",
     supportBigNumbers: true,
   });
-  connection.on("error", () => undefined);
   await connection.query("SET SESSION TRANSACTION READ ONLY");
   const quote = (sql: string): string => sql.replaceAll('"key"', "`key`");
   return {

@@ -8,8 +8,6 @@
  */
 import { existsSync } from "node:fs";
 import type BetterSqlite3 from "better-sqlite3";
-import type mysql from "mysql2/promise";
-import type pg from "pg";
 import { StorageError } from "../errors/index.js";
 import { importDriver } from "../storages/rdb/optional.js";
 import {
@@ -21,6 +19,7 @@ import {
 } from "../storages/rdb/schema.js";
 import { maskUrl, scrub, storageKind, urlPassword } from "../storages/resolve.js";
 import { sqlitePathFromUrl } from "../storages/sqlite/sqlite-storage.js";
+import { connectMysql, connectPostgres } from "./connect.js";
 
 /** The index Optuna's v3.2.0.a migration creates. */
 const INDEX = "trials_study_id_key";
@@ -79,13 +78,7 @@ async function sqliteMigrator(url: string): Promise<Migrator> {
 }
 
 async function postgresMigrator(url: string): Promise<Migrator> {
-  const module = (await importDriver<{ default: typeof pg }>("pg", "PostgreSQL")).default;
-  const client = new module.Client({
-    connectionString: url.replace(/^postgres(?:ql)?(?:\+[a-z0-9]+)?:\/\//i, "postgresql://"),
-    connectionTimeoutMillis: 10_000,
-  });
-  client.on("error", () => undefined);
-  await client.connect();
+  const client = await connectPostgres(url);
   const tableExists = async (name: string): Promise<boolean> =>
     (
       await client.query(
@@ -123,15 +116,7 @@ async function postgresMigrator(url: string): Promise<Migrator> {
 }
 
 async function mysqlMigrator(url: string): Promise<Migrator> {
-  const module = await importDriver<{ createConnection: typeof mysql.createConnection }>(
-    "mysql2/promise",
-    "MySQL",
-  );
-  const connection = await module.createConnection({
-    uri: url.replace(/^(?:mysql|mariadb)(?:\+[a-z0-9]+)?:\/\//i, "mysql://"),
-    connectTimeout: 10_000,
-  });
-  connection.on("error", () => undefined);
+  const connection = await connectMysql(url);
   const rows = async (sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> =>
     (await connection.query(sql, params))[0] as Record<string, unknown>[];
   const tableExists = async (name: string): Promise<boolean> =>
