@@ -20,6 +20,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { dropConnections } from "../../test/storages/helpers.js";
 import { printTable } from "../table.js";
 
 const args = process.argv.slice(2);
@@ -154,32 +155,8 @@ async function freshDatabase(
 }
 
 /** Ends every connection to the database but this one; the number ended. */
-async function dropConnections(kind: string, url: string): Promise<number> {
-  try {
-    if (kind === "postgres") {
-      const pg = (await import("pg")).default;
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      const result = await client.query(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity " +
-          "WHERE datname = current_database() AND pid <> pg_backend_pid()",
-      );
-      await client.end();
-      return result.rowCount ?? 0;
-    }
-    const mysql = await import("mysql2/promise");
-    const connection = await mysql.createConnection({ uri: url });
-    const [rows] = await connection.query(
-      "SELECT id FROM information_schema.processlist WHERE db = DATABASE() AND id <> CONNECTION_ID()",
-    );
-    for (const row of rows as { id: number }[]) {
-      await connection.query(`KILL ${row.id}`).catch(() => undefined);
-    }
-    await connection.end();
-    return (rows as unknown[]).length;
-  } catch {
-    return 0; // the server may be restarting
-  }
+async function dropAll(url: string): Promise<number> {
+  return dropConnections(url).catch(() => 0); // the server may be restarting
 }
 
 /** Restarts the local PostgreSQL cluster (brief: the workers retry meanwhile). */
@@ -436,7 +413,7 @@ async function runBackend(kind: "sqlite" | "postgres" | "mysql"): Promise<Figure
     }
     if (kind !== "sqlite" && Date.now() >= nextDrop) {
       nextDrop = Date.now() + DROP_EVERY * 1000;
-      if ((await dropConnections(kind, url)) > 0) figures.drops++;
+      if ((await dropAll(url)) > 0) figures.drops++;
     }
     if (!restarted && Date.now() >= deadline - seconds * 300) {
       restarted = true;

@@ -20,6 +20,7 @@ import { createStudy } from "../../src/study/create.js";
 import type { LiveTrial } from "../../src/trial/live-trial.js";
 import { TrialState } from "../../src/trial/state.js";
 import {
+  dropConnections,
   freshMySQLDatabase,
   freshPostgresDatabase,
   MYSQL_URL,
@@ -43,31 +44,6 @@ function captureLogs(): void {
 
 function driverOf(storage: Storage): RdbDriver {
   return (storage as unknown as { driver: RdbDriver }).driver;
-}
-
-/** Ends every other connection to the database (pg_terminate_backend / KILL). */
-async function dropConnections(url: string): Promise<number> {
-  if (url.startsWith("postgres")) {
-    const pg = (await import("pg")).default;
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    const result = await client.query(
-      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity " +
-        "WHERE datname = current_database() AND pid <> pg_backend_pid()",
-    );
-    await client.end();
-    return result.rowCount ?? 0;
-  }
-  const mysql = await import("mysql2/promise");
-  const connection = await mysql.createConnection({ uri: url });
-  const [rows] = await connection.query(
-    "SELECT id FROM information_schema.processlist WHERE db = DATABASE() AND id <> CONNECTION_ID()",
-  );
-  for (const row of rows as { id: number }[]) {
-    await connection.query(`KILL ${row.id}`).catch(() => undefined);
-  }
-  await connection.end();
-  return (rows as unknown[]).length;
 }
 
 const servers: { name: string; admin: string | undefined; fresh: typeof freshPostgresDatabase }[] =
