@@ -66,6 +66,11 @@ export interface Storage {
   createNewStudy(directions: readonly StudyDirection[], studyName: string): Promise<number>;
   /** Deletes a study and all its trials; throws `NotFoundError` if it does not exist. */
   deleteStudy(studyId: number): Promise<void>;
+  /**
+   * Renames a study (optional; Optuna has no such call). Throws `DuplicatedStudyError` if the
+   * name is taken, `NotFoundError` if the study does not exist.
+   */
+  renameStudy?(studyId: number, newName: string): Promise<void>;
   setStudyUserAttr(studyId: number, key: string, value: JsonValue): Promise<void>;
   setStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<void>;
   /** Sets a study system attribute only if the key is absent; true when this call set it. */

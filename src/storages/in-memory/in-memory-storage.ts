@@ -36,7 +36,7 @@ interface TrialRecord {
 
 interface StudyRecord {
   readonly studyId: number;
-  readonly name: string;
+  name: string;
   readonly directions: readonly StudyDirection[];
   userAttrs: Record<string, JsonValue>;
   systemAttrs: Record<string, JsonValue>;
@@ -149,6 +149,18 @@ export class InMemoryStorage implements Storage {
   async deleteStudy(studyId: number): Promise<void> {
     this.study(studyId);
     this.studies.delete(studyId);
+  }
+
+  async renameStudy(studyId: number, newName: string): Promise<void> {
+    const study = this.study(studyId);
+    for (const other of this.studies.values()) {
+      if (other !== study && other.name === newName) {
+        throw new DuplicatedStudyError(
+          `A study named "${newName}" already exists; pick another name.`,
+        );
+      }
+    }
+    study.name = newName;
   }
 
   async setStudyUserAttr(studyId: number, key: string, value: JsonValue): Promise<void> {

@@ -390,6 +390,24 @@ export class RdbStorage implements Storage {
     for (const id of trialIds) this.finishedById.delete(id);
   }
 
+  async renameStudy(studyId: number, newName: string): Promise<void> {
+    this.ensureOpen();
+    checkIndexedString("The study name", newName);
+    await this.driver.write(async (tx) => {
+      await this.studyExists(tx, studyId, true);
+      const taken = await tx.all(
+        "SELECT study_id FROM studies WHERE study_name = ? AND study_id <> ?",
+        [newName, studyId],
+      );
+      if (taken.length > 0) {
+        throw new DuplicatedStudyError(
+          `A study named "${newName}" already exists in ${this.driver.description}; pick another name.`,
+        );
+      }
+      await tx.run("UPDATE studies SET study_name = ? WHERE study_id = ?", [newName, studyId]);
+    });
+  }
+
   private async setStudyAttr(
     table: "study_user_attributes" | "study_system_attributes",
     studyId: number,
