@@ -30,6 +30,7 @@ import sys
 import threading
 import time
 import urllib.parse
+import uuid
 
 __all__ = [
     "SkipjackError",
@@ -108,6 +109,11 @@ class _Api:
             headers["Content-Type"] = "application/json"
         if self._token:
             headers["Authorization"] = "Bearer " + self._token
+        if method == "POST":
+            # One key per logical call, the same on each retry: when the connection dropped
+            # after the server acted, it answers the retry with its first answer instead of
+            # acting again (no second trial from a retried ask, no error from a retried tell).
+            headers["Idempotency-Key"] = str(uuid.uuid4())
         delay = 0.2
         for attempt in range(self._retries + 1):
             with self._lock:

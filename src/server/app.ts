@@ -6,9 +6,16 @@
 import { readFileSync } from "node:fs";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import { bearerToken, tokensEqual } from "./auth.js";
-import { badRequest, errorResponse, HttpError } from "./errors.js";
+import { badRequest, errorBody, errorResponse, HttpError, toHttpError } from "./errors.js";
+import {
+  checkKey,
+  type IdempotencyOptions,
+  IdempotencyStore,
+  REPLAYED_HEADER,
+} from "./idempotency.js";
 import { openApiDocument } from "./openapi.js";
 import type { Registry } from "./registry.js";
 import { type Route, route } from "./route.js";
@@ -71,9 +78,8 @@ function authorize(
   throw unauthorized("The token was refused: it is not this server's token, nor this trial's.");
 }
 
-/** The body of a request as JSON, validated by `schema`; a 400 that says what to change. */
-async function readBody(c: Context, schema: z.ZodType): Promise<unknown> {
-  const text = await c.req.text();
+/** A request body as JSON, validated by `schema`; a 400 that says what to change. */
+function parseBody(text: string, schema: z.ZodType): unknown {
   let raw: unknown = {};
   if (text.trim() !== "") {
     try {
@@ -108,6 +114,8 @@ export interface AppOptions extends AuthOptions {
   registry: Registry;
   /** Largest request body in bytes (413 above). */
   bodyLimit?: number | undefined;
+  /** Bounds of the store of idempotency keys (default 4096 keys, 15 minutes each). */
+  idempotency?: IdempotencyOptions | undefined;
 }
 
 /** Builds the application. */
@@ -162,14 +170,39 @@ export function createTrialApp(options: AppOptions): Hono {
     document ??= openApiDocument(ROUTES, version);
     return c.json(document as object);
   });
+  const idempotency = new IdempotencyStore(options.idempotency);
   for (const r of ROUTES) {
     const honoPath = r.path.replace(/\{(\w+)\}/g, ":$1");
+    const status = r.status ?? 200;
+    const act = async (params: Record<string, string>, text: string) => {
+      const body = r.body === undefined ? undefined : parseBody(text, r.body);
+      return r.handler({ params, body, registry });
+    };
     app[r.method](honoPath, async (c) => {
       const params = c.req.param() as Record<string, string>;
       authorize(c, r, params, options, registry);
-      const body = r.body === undefined ? undefined : await readBody(c, r.body);
-      const result = await r.handler({ params, body, registry });
-      return c.json(result as object, r.status ?? 200);
+      const text = r.body === undefined ? "" : await c.req.text();
+      const header = r.method === "post" ? c.req.header("idempotency-key") : undefined;
+      if (header === undefined) return c.json((await act(params, text)) as object, status);
+      // The caller is part of the scope, so one client's key never replays another's answer.
+      const scope = `${r.method} ${c.req.path} ${c.req.header("authorization") ?? ""}`;
+      const claim = idempotency.claim(checkKey(header), scope, text);
+      if (!claim.first) {
+        const stored = await claim.answer;
+        c.header(REPLAYED_HEADER, "true");
+        return c.json(stored.body as object, stored.status as ContentfulStatusCode);
+      }
+      try {
+        const result = await act(params, text);
+        claim.settle({ status, body: result });
+        return c.json(result as object, status);
+      } catch (error) {
+        // A refusal is an answer like any other; a server error is not, so a retry acts again.
+        const http = toHttpError(error);
+        if (http.status >= 500) claim.abandon();
+        else claim.settle({ status: http.status, body: errorBody(http) });
+        throw error;
+      }
     });
   }
   return app;

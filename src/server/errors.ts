@@ -69,9 +69,13 @@ export function toHttpError(error: unknown): HttpError {
   return new HttpError(500, "internal_error", message);
 }
 
+/** The JSON body an HTTP error is answered with. */
+export function errorBody(http: HttpError): ErrorBody {
+  return { error: { code: http.code, message: http.message } };
+}
+
 /** Answers `error` as JSON. */
 export function errorResponse(c: Context, error: unknown): Response {
   const http = toHttpError(error);
-  const body: ErrorBody = { error: { code: http.code, message: http.message } };
-  return c.json(body, http.status);
+  return c.json(errorBody(http), http.status);
 }

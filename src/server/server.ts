@@ -11,6 +11,7 @@ import type { Study } from "../study/study.js";
 import type { Trial } from "../trial/trial.js";
 import { createTrialApp } from "./app.js";
 import { isLoopback } from "./auth.js";
+import type { IdempotencyOptions } from "./idempotency.js";
 import { type LeaseHooks, Registry, type TrialLease } from "./registry.js";
 
 /** Options of `startTrialServer`. */
@@ -29,6 +30,8 @@ export interface TrialServerOptions {
   studies?: readonly Study[];
   /** Largest request body in bytes (413 above). Default 1 MiB. */
   bodyLimit?: number;
+  /** Bounds of the idempotency-key store (default 4096 keys, kept 15 minutes each). */
+  idempotency?: IdempotencyOptions;
 }
 
 /** A listening trial server. */
@@ -65,6 +68,7 @@ export async function startTrialServer(options: TrialServerOptions): Promise<Tri
     token: options.token,
     noAuth: options.noAuth,
     bodyLimit: options.bodyLimit,
+    idempotency: options.idempotency,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 8080 }, () =>
