@@ -23,7 +23,7 @@ export const DEFAULT_IDEMPOTENCY_ENTRIES = 4096;
 
 /**
  * How long a key is kept by default: 15 minutes, over the longest the Python client keeps
- * retrying one call (5 retries of 60 s timeouts with backoff, about 5 minutes).
+ * retrying one call (6 tries of 60 s timeouts with backoff between them, about 6 minutes).
  */
 export const DEFAULT_IDEMPOTENCY_TTL_MS = 15 * 60 * 1000;
 
