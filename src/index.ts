@@ -29,6 +29,7 @@ export {
   TrialPruned,
   UpdateFinishedTrialError,
 } from "./errors/index.js";
+export * from "./importance/index.js";
 export * from "./integration/data/index.js";
 export type { JsonValue } from "./json/python.js";
 export { getVerbosity, setVerbosity, Verbosity, type VerbosityName } from "./logging/index.js";

@@ -1,0 +1,11 @@
+/**
+ * Parameter importances (Optuna's `optuna.importance`): PED-ANOVA (the default), fANOVA over
+ * a random forest, and mean decrease in impurity. Browser-safe: no Node.js module is imported.
+ */
+
+export { computeParamImportances, getParamImportances } from "./param-importances.js";
+export {
+  PedAnovaImportanceEvaluator,
+  type PedAnovaImportanceEvaluatorOptions,
+} from "./ped-anova/evaluator.js";
+export type { ImportanceEvaluator, ImportanceTarget, ParamImportanceOptions } from "./types.js";

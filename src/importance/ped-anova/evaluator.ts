@@ -1,0 +1,204 @@
+/**
+ * PED-ANOVA (Watanabe, Bansal and Hutter, IJCAI 2023): the importance of a parameter for
+ * reaching the top `targetQuantile` of trials is the Pearson divergence between the density of
+ * its values among those top trials and their density in a region (all trials, or the top
+ * `regionQuantile`), both Parzen estimators on a 50-point grid. A parameter that some trials
+ * lack (named in `params`) is assessed per regime, the trials that have it with one
+ * distribution each, and the regimes' divergences are combined as in conditional PED-ANOVA
+ * (arXiv:2601.20800, Theorem 4.2), as Optuna 5 does. Closed form, no model to fit: it takes
+ * milliseconds on 10,000 trials.
+ */
+import type { Distribution, ParamValue } from "../../distributions/index.js";
+import { distributionsEqual } from "../../distributions/index.js";
+import { InvalidArgumentError } from "../../errors/index.js";
+import type { StudySnapshot } from "../../study/snapshot.js";
+import type { FrozenTrial } from "../../trial/frozen.js";
+import { sortByImportance } from "../result.js";
+import {
+  assessedSpace,
+  checkParams,
+  completeTrials,
+  requireTarget,
+  targetValue,
+} from "../trials.js";
+import type { ImportanceEvaluator, ImportanceTarget } from "../types.js";
+import { countOnGrid, gridSize } from "./grid.js";
+import { topQuantile } from "./quantile.js";
+import { gridPdf, pearsonDivergence } from "./scott-parzen.js";
+
+/** Options of `PedAnovaImportanceEvaluator` (Optuna 5's defaults). */
+export interface PedAnovaImportanceEvaluatorOptions {
+  /**
+   * Assess what it takes to reach the top `targetQuantile` of trials (γ′ in the paper).
+   * Default 0.1.
+   */
+  targetQuantile?: number;
+  /**
+   * Assess it within the top `regionQuantile` of trials (γ); 1 for all of them. Default 1.
+   * Must exceed `targetQuantile`.
+   */
+  regionQuantile?: number;
+  /**
+   * Compare with the density of the region's trials (true: how each parameter mattered during
+   * the study) or with a uniform density over the search space (false). Default true.
+   */
+  evaluateOnLocal?: boolean;
+}
+
+/** Grid points per numerical parameter (Optuna's `n_steps`). */
+const N_STEPS = 50;
+/** Weight of the prior kernel (Optuna's `prior_weight`). */
+const PRIOR_WEIGHT = 1;
+/** Regimes with fewer trials are left out (Optuna's `min_n_trials_in_regime`). */
+const MIN_TRIALS_IN_REGIME = 2;
+
+/** PED-ANOVA importances; the default evaluator of `getParamImportances`, as in Optuna 5. */
+export class PedAnovaImportanceEvaluator implements ImportanceEvaluator {
+  readonly targetQuantile: number;
+  readonly regionQuantile: number;
+  readonly evaluateOnLocal: boolean;
+
+  constructor(options: PedAnovaImportanceEvaluatorOptions = {}) {
+    this.targetQuantile = options.targetQuantile ?? 0.1;
+    this.regionQuantile = options.regionQuantile ?? 1;
+    this.evaluateOnLocal = options.evaluateOnLocal ?? true;
+    const { targetQuantile: t, regionQuantile: r } = this;
+    if (!(t > 0 && t < r && r <= 1)) {
+      throw new InvalidArgumentError(
+        `PedAnovaImportanceEvaluator needs 0 < targetQuantile < regionQuantile <= 1; got ` +
+          `targetQuantile ${t} and regionQuantile ${r}.`,
+      );
+    }
+  }
+
+  evaluate(
+    study: StudySnapshot,
+    params: readonly string[] | undefined,
+    target: ImportanceTarget | undefined,
+  ): Record<string, number> {
+    requireTarget(study, target);
+    const names = resolveParams(study, params);
+    const trials: FrozenTrial[] = [];
+    const values: number[] = [];
+    for (const trial of completeTrials(study)) {
+      const value = targetValue(trial, target);
+      if (Number.isFinite(value)) {
+        trials.push(trial);
+        values.push(value);
+      }
+    }
+    const importances = new Map<string, number>(names.map((name) => [name, 0]));
+    if (trials.length <= 1) return sortByImportance([...importances]);
+    // Lower is better, unless the study maximizes its objective and no target was given
+    // (a target is always minimized, as in Optuna).
+    const sign = target === undefined && study.directions[0] === "maximize" ? -1 : 1;
+    const losses = Float64Array.from(values, (v) => sign * v);
+    const isTarget = topQuantile(losses, this.targetQuantile);
+    const isRegion = topQuantile(losses, this.regionQuantile);
+    let nTarget = 0;
+    let nRegion = 0;
+    for (let i = 0; i < trials.length; i++) {
+      nTarget += isTarget[i]!;
+      nRegion += isRegion[i]!;
+    }
+    const region: FrozenTrial[] = [];
+    const regionIsTarget: boolean[] = [];
+    for (let i = 0; i < trials.length; i++) {
+      if (isRegion[i]) {
+        region.push(trials[i]!);
+        regionIsTarget.push(isTarget[i] === 1);
+      }
+    }
+    // γ′/γ: the share of the region that reaches the target.
+    const quantile = nTarget / nRegion;
+    for (const name of names) {
+      let importance = 0;
+      for (const regime of regimes(name, region)) {
+        const targetValues: ParamValue[] = [];
+        const regionValues: ParamValue[] = [];
+        for (const i of regime.members) {
+          const value = region[i]!.params[name]!;
+          regionValues.push(value);
+          if (regionIsTarget[i]) targetValues.push(value);
+        }
+        if (regime.distribution.single() || targetValues.length === 0) continue;
+        const alpha = targetValues.length / nTarget;
+        const beta = regionValues.length / nRegion;
+        importance +=
+          ((alpha * alpha) / beta) *
+          this.divergence(regime.distribution, targetValues, regionValues);
+      }
+      importances.set(name, importance * quantile * quantile);
+    }
+    return sortByImportance([...importances]);
+  }
+
+  private divergence(
+    distribution: Distribution,
+    targetValues: readonly ParamValue[],
+    regionValues: readonly ParamValue[],
+  ): number {
+    const size = gridSize(distribution, N_STEPS);
+    const categorical = distribution.kind === "categorical";
+    const top = gridPdf(countOnGrid(distribution, targetValues, size), categorical, PRIOR_WEIGHT);
+    const local = this.evaluateOnLocal
+      ? gridPdf(countOnGrid(distribution, regionValues, size), categorical, PRIOR_WEIGHT)
+      : new Float64Array(size).fill(1 / size);
+    return pearsonDivergence(top, local);
+  }
+}
+
+/**
+ * The parameters to assess: those named (each must appear in some COMPLETE trial), else those
+ * every COMPLETE trial shares.
+ */
+function resolveParams(study: StudySnapshot, params: readonly string[] | undefined): string[] {
+  checkParams(params);
+  if (params === undefined) return Object.keys(assessedSpace(study, undefined));
+  const seen = new Set<string>();
+  for (const trial of completeTrials(study)) {
+    for (const name of Object.keys(trial.distributions)) seen.add(name);
+  }
+  const missing = params.filter((name) => !seen.has(name));
+  if (missing.length > 0) {
+    throw new InvalidArgumentError(
+      `No COMPLETE trial has the parameters ${JSON.stringify(missing)}; name parameters ` +
+        "that completed trials have.",
+    );
+  }
+  return [...params];
+}
+
+/** Trials (indices into `trials`) that have parameter `name` with one distribution. */
+interface Regime {
+  readonly distribution: Distribution;
+  readonly members: number[];
+}
+
+/**
+ * The regimes of a parameter among `trials`: one per distinct distribution it has, trials
+ * without it (the inactive regime, which adds nothing) left out, as are regimes of fewer than
+ * two trials.
+ */
+function regimes(name: string, trials: readonly FrozenTrial[]): Regime[] {
+  const found: Regime[] = [];
+  let last: Regime | undefined;
+  for (let i = 0; i < trials.length; i++) {
+    const distribution = trials[i]!.distributions[name];
+    if (distribution === undefined) continue;
+    if (
+      last === undefined ||
+      (last.distribution !== distribution && !distributionsEqual(last.distribution, distribution))
+    ) {
+      last = found.find(
+        (r) => r.distribution === distribution || distributionsEqual(r.distribution, distribution),
+      );
+      if (last === undefined) {
+        last = { distribution, members: [] };
+        found.push(last);
+      }
+    }
+    last.members.push(i);
+  }
+  return found.filter((r) => r.members.length >= MIN_TRIALS_IN_REGIME);
+}
