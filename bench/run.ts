@@ -67,8 +67,7 @@ if (wanted("samplers")) {
   const { CmaEsSampler, GPSampler, QMCSampler, RandomSampler, TPESampler } = await import(
     "../src/index.js"
   );
-  const { branin, hartmann6 } = await import("./problems/synthetic.js");
-  const { measureWindows, runSamplerBenchmark } = await import("./samplers.js");
+  const { runSamplerBenchmark } = await import("./samplers.js");
   const samplers = {
     Random: (seed: number) => new RandomSampler({ seed }),
     QMC: (seed: number) => new QMCSampler({ seed }),
@@ -132,66 +131,36 @@ if (wanted("samplers")) {
       o.msPerTrial,
     ]),
   );
-  // GP: the sampler's time per trial over a 100-trial study (median of 3 studies), against
-  // issue 4's quoted Optuna 4.9 figures and, where SKIPJACK_BENCH_OPTUNA_GP_PYTHON names a
-  // Python with Optuna >= 3.6 and torch (bench/RESULTS.md says how to build one), Optuna's
-  // GPSampler timed in this same run. "Quiet": each trial's fastest of 3 reruns of its seeded
-  // study, to compare with figures measured on an idle machine (the quoted ones).
-  const { runOptunaScript } = await import("./optuna/run.js");
-  const trials = quick ? 30 : 100;
-  const quoted: Record<string, [number, number]> = { branin: [22, 35], hartmann6: [35, 57] };
-  const gpRows = [];
-  for (const problem of [branin, hartmann6]) {
-    const windows = [
-      [0, trials],
-      [trials - 10, trials],
-    ] as const;
-    const [average, last] = await measureWindows(
-      samplers.GP,
-      quick ? 1 : 3,
-      problem,
-      trials,
-      windows,
-    );
-    const [quietAverage, quietLast] = quick
-      ? [Number.NaN, Number.NaN]
-      : await measureWindows(samplers.GP, 3, problem, trials, windows, 3);
-    const pythonPath = process.env.SKIPJACK_BENCH_OPTUNA_GP_PYTHON;
-    const sameRun =
-      quick || pythonPath === undefined
-        ? null
-        : runOptunaScript<{
-            version: string;
-            problems: Record<string, { average: number; last10: number }>;
-          }>("gp_overhead.py", [problem.name], pythonPath);
-    const optuna = sameRun?.problems[problem.name];
-    const [qAverage, qLast] = quoted[problem.name]!;
-    gpRows.push([
-      `GP, ${problem.name}, ${trials} trials`,
-      average!,
-      last!,
-      quick ? "-" : `${quietAverage!.toFixed(2)} / ${quietLast!.toFixed(2)}`,
-      `${qAverage / 5} / ${qLast / 5}`,
-      optuna === undefined
-        ? "-"
-        : `${optuna.average.toFixed(1)} / ${optuna.last10.toFixed(1)} (${sameRun!.version})`,
-      optuna === undefined
-        ? "-"
-        : `${(optuna.average / average!).toFixed(1)}x / ${(optuna.last10 / last!).toFixed(1)}x`,
-    ]);
-  }
+}
+
+// --- GPSampler whole-trial time, Optuna 5.0's GPSampler in the same run (bench/gp.ts) ---
+if (wanted("gp")) {
+  const { measureGpTrialTimes } = await import("./gp.js");
+  const result = await measureGpTrialTimes(quick);
+  const optuna = result.optuna;
+  const settings = optuna === null ? [] : Object.keys(optuna.threads);
+  const label = (threads: string): string =>
+    `Optuna ${optuna!.version}, ${threads === "default" ? "default threads" : `${threads} thread`} (${optuna!.threads[threads]})`;
   printTable(
-    "GP sampler time per trial (ms): average over the study and over its last 10 trials",
+    `GPSampler whole-trial wall time (ask + objective + tell), Hartmann6, ms per trial: mean of the window, median of ${result.repeats} studies; load average ${formatNumber(result.load[0])} before, ${formatNumber(result.load[1])} after`,
     [
-      "measure",
-      "average",
-      "last 10",
-      "quiet: average / last 10",
-      "target: 1/5 of Optuna 4.9 (quoted)",
-      "Optuna GP, same run",
-      "Optuna / skipjack",
+      "trials",
+      "skipjack",
+      ...(optuna === null ? ["Optuna (not run)"] : settings.map(label)),
+      "Optuna (faster setting) / skipjack",
+      "target",
     ],
-    gpRows,
+    result.rows.map((r) => {
+      const theirs = settings.map((t) => r.optuna[t]).filter((v) => v !== undefined);
+      const fastest = theirs.length > 0 ? Math.min(...theirs) : null;
+      return [
+        `${r.from}-${r.to}`,
+        r.skipjack,
+        ...(optuna === null ? ["-"] : settings.map((t) => r.optuna[t] ?? "-")),
+        fastest === null ? "-" : `${formatNumber(fastest / r.skipjack)}x`,
+        r.to > 300 ? "<= 100 ms" : ">= 20x",
+      ];
+    }),
   );
 }
 

@@ -1,23 +1,23 @@
-"""Optuna GPSampler's own time per trial, measured like bench/run.ts measures skipjack's:
-100-trial studies (seeds 0, 1, 2) on Branin and on Hartmann6, the time spent inside the
-sampler's methods averaged over all trials and over the last 10, median over the three
-studies. Needs Optuna >= 3.6 with torch (and greenlet, without which Optuna's L-BFGS-B runs
-sequentially and about twice as slowly)."""
+"""Optuna GPSampler's whole-trial wall time, measured as bench/gp.ts measures skipjack's: one
+study of N trials on Hartmann6 (6 floats, objective free), each trial timed from `ask` to the
+end of `tell` (what a user waits for), and the mean over each window [from, to) of trials.
+
+Usage: gp_overhead.py TRIALS SEED THREADS FROM-TO [FROM-TO ...]
+THREADS is "default" (PyTorch's own choice, one thread per core) or a number passed to
+torch.set_num_threads. On a loaded machine PyTorch's default threads wait on each other for
+cores: at trials 90-100 on the 2-core development machine, 2 threads took twice as long as 1.
+Needs Optuna >= 3.6 with torch, scipy and greenlet (without greenlet Optuna's acquisition
+local searches run one after another, about twice as slowly). Prints one JSON line.
+"""
 import json
 import math
-import statistics
 import sys
 import time
 
 import optuna
+import torch
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
-
-
-def branin(x):
-    b, c, t = 5.1 / (4 * math.pi**2), 5 / math.pi, 1 / (8 * math.pi)
-    return (x[1] - b * x[0] ** 2 + c * x[0] - 6) ** 2 + 10 * (1 - t) * math.cos(x[0]) + 10
-
 
 ALPHA = [1.0, 1.2, 3.0, 3.2]
 A = [[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8],
@@ -33,43 +33,32 @@ def hartmann6(x):
                 for i in range(4))
 
 
-PROBLEMS = {
-    "branin": (branin, [(-5.0, 10.0), (0.0, 15.0)]),
-    "hartmann6": (hartmann6, [(0.0, 1.0)] * 6),
-}
+def main():
+    trials, seed, threads = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+    windows = [tuple(int(v) for v in w.split("-")) for w in sys.argv[4:]]
+    if threads != "default":
+        torch.set_num_threads(int(threads))
+    try:
+        import greenlet  # noqa: F401
+        has_greenlet = True
+    except ImportError:
+        has_greenlet = False
+    study = optuna.create_study(sampler=optuna.samplers.GPSampler(seed=seed))
+    ms = []
+    for _ in range(trials):
+        start = time.perf_counter()
+        trial = study.ask()
+        value = hartmann6([trial.suggest_float(f"x{j}", 0.0, 1.0) for j in range(6)])
+        study.tell(trial, value)
+        ms.append((time.perf_counter() - start) * 1000)
+    print(json.dumps({
+        "version": optuna.__version__,
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "greenlet": has_greenlet,
+        "windows": [sum(ms[a:b]) / (b - a) for a, b in windows],
+        "best": study.best_value,
+    }))
 
 
-def measure(name, n_trials, seed):
-    fn, space = PROBLEMS[name]
-    sampler = optuna.samplers.GPSampler(seed=seed)
-    spent = {}
-
-    def timed(method):
-        def wrapper(study, trial, *args):
-            start = time.perf_counter()
-            try:
-                return method(study, trial, *args)
-            finally:
-                spent[trial.number] = spent.get(trial.number, 0.0) + time.perf_counter() - start
-        return wrapper
-
-    for attr in ("infer_relative_search_space", "sample_relative", "sample_independent",
-                 "before_trial", "after_trial"):
-        setattr(sampler, attr, timed(getattr(sampler, attr)))
-    study = optuna.create_study(sampler=sampler)
-    study.optimize(
-        lambda t: fn([t.suggest_float(f"x{i}", lo, hi) for i, (lo, hi) in enumerate(space)]),
-        n_trials=n_trials,
-    )
-    ms = [spent.get(n, 0.0) * 1000 for n in range(n_trials)]
-    return {"average": sum(ms) / n_trials, "last10": sum(ms[-10:]) / 10}
-
-
-def median_of_studies(name):
-    runs = [measure(name, 100, seed) for seed in range(3)]
-    return {key: statistics.median(run[key] for run in runs) for key in ("average", "last10")}
-
-
-names = sys.argv[1:] or list(PROBLEMS)
-print(json.dumps({"version": optuna.__version__,
-                  "problems": {name: median_of_studies(name) for name in names}}))
+main()
