@@ -1,0 +1,90 @@
+/**
+ * The study page's figures: each one is a figure function of the library (src/visualization/),
+ * called on a snapshot rebuilt from the API's trials. Nothing is drawn by a second
+ * implementation here; this file only chooses options (the plotted objective, the parameters).
+ */
+import type { StudySnapshot } from "../study/snapshot.js";
+import type { FrozenTrial } from "../trial/frozen.js";
+import { contourFigure } from "../visualization/contour.js";
+import { intermediateValuesFigure } from "../visualization/intermediate-values.js";
+import { optimizationHistoryFigure } from "../visualization/optimization-history.js";
+import { parallelCoordinateFigure } from "../visualization/parallel-coordinate.js";
+import { rankFigure } from "../visualization/rank.js";
+import { sliceFigure } from "../visualization/slice.js";
+import type { PlotlyFigure } from "../visualization/types.js";
+
+/** What the page's controls choose for every figure. */
+export interface FigureContext {
+  /** The objective plotted by single-value figures (an index into the directions). */
+  objective: number;
+  /** Parameters drawn by the per-parameter figures (slice, rank, parallel coordinates). */
+  params: readonly string[];
+  /** The pair of the contour plot, when the study has two parameters or more. */
+  contour: readonly [string, string] | null;
+}
+
+/** One figure of the study page. */
+export interface FigureSpec {
+  id: string;
+  title: string;
+  /** Only for studies with one objective, or with several. */
+  objectives?: "single" | "multi";
+  /** Drawn before the page is scrolled to it (the figures at the top). */
+  eager?: boolean;
+  build(snapshot: StudySnapshot, context: FigureContext): PlotlyFigure;
+}
+
+function target(snapshot: StudySnapshot, context: FigureContext) {
+  if (snapshot.directions.length === 1) return {};
+  const index = context.objective;
+  return {
+    target: (t: FrozenTrial) => t.values?.[index] ?? Number.NaN,
+    targetName: `Objective ${index}`,
+  };
+}
+
+function params(snapshot: StudySnapshot, context: FigureContext) {
+  // The figures throw for a parameter no COMPLETE trial has; keep only present ones.
+  const present = new Set<string>();
+  for (const trial of snapshot.getTrials(["COMPLETE"])) {
+    for (const name in trial.params) present.add(name);
+  }
+  return context.params.filter((name) => present.has(name));
+}
+
+/** The figures, in page order. */
+export const FIGURES: readonly FigureSpec[] = [
+  {
+    id: "history",
+    title: "Optimization history",
+    eager: true,
+    build: (s, c) => optimizationHistoryFigure(s, target(s, c)),
+  },
+  {
+    id: "parallel",
+    title: "Parallel coordinates",
+    eager: true,
+    build: (s, c) => parallelCoordinateFigure(s, { ...target(s, c), params: params(s, c) }),
+  },
+  {
+    id: "intermediate",
+    title: "Intermediate values",
+    build: (s) => intermediateValuesFigure(s),
+  },
+  {
+    id: "slice",
+    title: "Slice",
+    build: (s, c) => sliceFigure(s, { ...target(s, c), params: params(s, c) }),
+  },
+  {
+    id: "contour",
+    title: "Contour",
+    build: (s, c) =>
+      contourFigure(s, { ...target(s, c), params: c.contour === null ? [] : [...c.contour] }),
+  },
+  {
+    id: "rank",
+    title: "Rank",
+    build: (s, c) => rankFigure(s, { ...target(s, c), params: params(s, c) }),
+  },
+];
