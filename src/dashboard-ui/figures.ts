@@ -31,6 +31,8 @@ export interface FigureSpec {
   objectives?: "single" | "multi";
   /** Drawn before the page is scrolled to it (the figures at the top). */
   eager?: boolean;
+  /** Spans the page's width (grids of subplots). */
+  wide?: boolean;
   build(snapshot: StudySnapshot, context: FigureContext): PlotlyFigure;
 }
 
@@ -74,6 +76,7 @@ export const FIGURES: readonly FigureSpec[] = [
   {
     id: "slice",
     title: "Slice",
+    wide: true,
     build: (s, c) => sliceFigure(s, { ...target(s, c), params: params(s, c) }),
   },
   {
@@ -85,6 +88,7 @@ export const FIGURES: readonly FigureSpec[] = [
   {
     id: "rank",
     title: "Rank",
+    wide: true,
     build: (s, c) => rankFigure(s, { ...target(s, c), params: params(s, c) }),
   },
 ];

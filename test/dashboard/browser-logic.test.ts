@@ -135,7 +135,7 @@ describe("trials from the API", () => {
       toFrozenTrial(row(2, { params: [100, 0], state: "FAIL", values: null }), space),
       toFrozenTrial(row(3, { params: [null, 1], state: "RUNNING", values: null }), space),
     ];
-    const columns = trialColumns(["minimize"], ["x", "opt"], trials);
+    const columns = trialColumns(["minimize"], space, trials);
     const x = columns.find((c) => c.id === "param:x")!;
     expect(sortTrials(trials, x, false).map((t) => t.number)).toEqual([1, 0, 2, 3]);
     expect(sortTrials(trials, x, true).map((t) => t.number)).toEqual([2, 0, 1, 3]);
@@ -150,13 +150,24 @@ describe("trials from the API", () => {
       states: [],
       numbers: none,
       ranges: [{ key: { kind: "param", name: "x" }, range: { min: 9.5, max: null } }],
+      choices: [],
       attrs: [],
     });
     expect(ranged.map((t) => t.number)).toEqual([0, 2]);
+    const sgd = applyTableFilter(trials, {
+      states: [],
+      numbers: none,
+      ranges: [],
+      choices: [{ name: "opt", label: "sgd" }],
+      attrs: [],
+    });
+    expect(sgd.map((t) => t.number)).toEqual([1, 3]);
+    expect(columns.find((c) => c.id === "param:opt")?.choices).toEqual(["adam", "sgd"]);
     const tagged = applyTableFilter(trials, {
       states: [],
       numbers: none,
       ranges: [],
+      choices: [],
       attrs: [{ scope: "user", key: "tag", contains: "best" }],
     });
     expect(tagged.map((t) => t.number)).toEqual([1]);

@@ -9,6 +9,8 @@ export interface FigurePanelProps {
   title: string;
   /** Build now, not when scrolled into view. */
   eager: boolean;
+  /** Span the page's width. */
+  wide?: boolean;
   snapshot: StudySnapshot;
   /** Changes whenever the figure must be rebuilt (trials, filters, options). */
   buildKey: string;
@@ -64,7 +66,11 @@ export function FigurePanel(props: FigurePanelProps) {
 
   const empty = figure !== null && figure.data.length === 0;
   return (
-    <section className="panel" ref={ref} data-figure={props.id}>
+    <section
+      className={props.wide === true ? "panel wide" : "panel"}
+      ref={ref}
+      data-figure={props.id}
+    >
       <h2>{props.title}</h2>
       {error !== null ? (
         <p className="muted figure-note">{error}</p>

@@ -11,7 +11,9 @@ export function Plot({ figure, name }: { figure: PlotlyFigure; name: string }) {
     const element = ref.current;
     const api = plotly();
     if (element === null || api === null) return;
-    const layout = { autosize: true, margin: { l: 60, r: 20, t: 40, b: 50 }, ...figure.layout };
+    // The panel sets the width; a figure's own height (a grid of subplots) is kept.
+    const layout = { margin: { l: 60, r: 20, t: 40, b: 50 }, ...figure.layout, autosize: true };
+    delete (layout as { width?: unknown }).width;
     void api.react(element, figure.data, layout, CONFIG).then(() => {
       element.dataset["drawn"] = "true";
     });
@@ -26,5 +28,13 @@ export function Plot({ figure, name }: { figure: PlotlyFigure; name: string }) {
   if (plotly() === null) {
     return <div className="plot plot-missing">Plotly did not load (/vendor/plotly.min.js).</div>;
   }
-  return <div className="plot" data-plot={name} ref={ref} />;
+  const height = figure.layout["height"];
+  return (
+    <div
+      className="plot"
+      data-plot={name}
+      ref={ref}
+      style={typeof height === "number" ? { height } : undefined}
+    />
+  );
 }

@@ -4,6 +4,7 @@
  * numbers, so 10 sorts after 9) and a display text from a FrozenTrial. Pure: the page and the
  * tests share it.
  */
+import type { Distribution } from "../../distributions/index.js";
 import type { Direction } from "../../server/dashboard/api-types.js";
 import type { FrozenTrial } from "../../trial/frozen.js";
 import type { CsvCell } from "../csv.js";
@@ -28,6 +29,8 @@ export interface TrialColumn {
   csv(trial: FrozenTrial): CsvCell;
   /** What a range filter on this column bounds, if it can have one. */
   range?: RangeKey;
+  /** A categorical parameter's choices as text, for its equality filter. */
+  choices?: readonly string[];
 }
 
 const STATE_ORDER: Record<string, number> = {
@@ -56,7 +59,7 @@ function csvOf(v: unknown): CsvCell {
 /** Every column for a study's trials, in display order. */
 export function trialColumns(
   directions: readonly Direction[],
-  paramNames: readonly string[],
+  space: { names: readonly string[]; distributions: readonly Distribution[] },
   trials: readonly FrozenTrial[],
 ): TrialColumn[] {
   const columns: TrialColumn[] = [
@@ -65,7 +68,7 @@ export function trialColumns(
       label: "number",
       numeric: true,
       visibleByDefault: true,
-      width: 80,
+      width: 90,
       key: (t) => t.number,
       text: (t) => String(t.number),
       csv: (t) => t.number,
@@ -127,8 +130,9 @@ export function trialColumns(
       csv: (t) => t.datetimeComplete?.toISOString() ?? null,
     },
   );
-  paramNames.forEach((name, i) => {
-    columns.push({
+  space.names.forEach((name, i) => {
+    const distribution = space.distributions[i];
+    const column: TrialColumn = {
       id: `param:${name}`,
       label: name,
       numeric: true,
@@ -137,8 +141,13 @@ export function trialColumns(
       key: (t) => valueKey(t.params[name]),
       text: (t) => formatAny(t.params[name]),
       csv: (t) => csvOf(t.params[name]),
-      range: { kind: "param", name },
-    });
+    };
+    if (distribution?.kind === "categorical") {
+      column.choices = distribution.choices.map((c) => formatAny(c));
+    } else {
+      column.range = { kind: "param", name };
+    }
+    columns.push(column);
   });
   for (const name of userAttrNames(trials)) {
     columns.push({

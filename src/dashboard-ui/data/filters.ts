@@ -5,6 +5,7 @@
  */
 import type { FrozenTrial } from "../../trial/frozen.js";
 import type { TrialState } from "../../trial/state.js";
+import { formatAny } from "../format.js";
 
 /** Every state, in the order the pages list them. */
 export const STATES: readonly TrialState[] = ["COMPLETE", "PRUNED", "FAIL", "RUNNING", "WAITING"];
@@ -34,9 +35,16 @@ export interface AttrFilter {
   contains: string;
 }
 
+/** A categorical parameter equal to one choice (compared as displayed text). */
+export interface ChoiceFilter {
+  name: string;
+  label: string;
+}
+
 /** The filters of the trials table. */
 export interface TableFilter extends PlotFilter {
   ranges: readonly { key: RangeKey; range: Range }[];
+  choices: readonly ChoiceFilter[];
   attrs: readonly AttrFilter[];
 }
 
@@ -81,9 +89,12 @@ export function applyTableFilter(
   const attrs = filter.attrs
     .filter((a) => a.key !== "")
     .map((a) => ({ ...a, needle: a.contains.toLowerCase() }));
-  if (ranges.length === 0 && attrs.length === 0) return kept;
+  if (ranges.length === 0 && attrs.length === 0 && filter.choices.length === 0) return kept;
   return kept.filter((t) => {
     for (const { key, range } of ranges) if (!inRange(rangeValue(t, key), range)) return false;
+    for (const c of filter.choices) {
+      if (!Object.hasOwn(t.params, c.name) || formatAny(t.params[c.name]) !== c.label) return false;
+    }
     for (const a of attrs) {
       const source = a.scope === "user" ? t.userAttrs : t.systemAttrs;
       if (!Object.hasOwn(source, a.key)) return false;

@@ -35,7 +35,7 @@ function useNow(ms: number): number {
 
 function BestTrials({ detail }: { detail: StudyDetail }) {
   if (detail.best.length === 0) return <p className="muted">No completed trial yet.</p>;
-  const shown = detail.best.slice(0, 20);
+  const shown = detail.best.slice(0, 10);
   return (
     <table className="grid">
       <thead>
@@ -282,6 +282,7 @@ export function StudyPage({ studyId, readOnly }: { studyId: number; readOnly: bo
               id={f.id}
               title={f.title}
               eager={f.eager === true}
+              wide={f.wide === true}
               snapshot={snapshot}
               buildKey={buildKey}
               build={(s) => f.build(s, context)}

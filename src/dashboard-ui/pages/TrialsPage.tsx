@@ -78,13 +78,14 @@ export function TrialsPage({ studyId, studyName }: { studyId: number; studyName:
   const [states, setStates] = useState<readonly TrialState[]>([]);
   const [numbers, setNumbers] = useState<Range>(OPEN);
   const [ranges, setRanges] = useState<Record<string, Range>>({});
+  const [choices, setChoices] = useState<Record<string, string>>({});
   const [attr, setAttr] = useState<AttrFilter>({ scope: "user", key: "", contains: "" });
   const [sorting, setSorting] = useState<SortingState>([{ id: "number", desc: false }]);
   const [visibility, setVisibility] = useState<ColumnVisibilityState>({});
   const scrollRef = useRef<HTMLDivElement>(null);
 
   const specs = useMemo(
-    () => trialColumns(feed.directions, feed.space.names, feed.trials),
+    () => trialColumns(feed.directions, feed.space, feed.trials),
     [feed.directions, feed.space, feed.trials],
   );
   const byId = useMemo(() => new Map(specs.map((c) => [c.id, c])), [specs]);
@@ -117,9 +118,12 @@ export function TrialsPage({ studyId, studyName }: { studyId: number; studyName:
         .filter(
           (r): r is { key: NonNullable<TrialColumn["range"]>; range: Range } => r.key !== undefined,
         ),
+      choices: Object.entries(choices)
+        .filter(([, label]) => label !== "")
+        .map(([id, label]) => ({ name: id.slice("param:".length), label })),
       attrs: attr.key === "" ? [] : [attr],
     }),
-    [states, numbers, ranges, attr, byId],
+    [states, numbers, ranges, choices, attr, byId],
   );
   const filtered = useMemo(() => applyTableFilter(feed.trials, filter), [feed.trials, filter]);
   const sorted = useMemo(() => {
@@ -166,6 +170,7 @@ export function TrialsPage({ studyId, studyName }: { studyId: number; studyName:
   };
 
   const rangeColumns = specs.filter((s) => s.range !== undefined && effectiveVisibility[s.id]);
+  const choiceColumns = specs.filter((s) => s.choices !== undefined && effectiveVisibility[s.id]);
   const toggleState = (state: TrialState) =>
     setStates((old) => (old.includes(state) ? old.filter((s) => s !== state) : [...old, state]));
 
@@ -206,6 +211,22 @@ export function TrialsPage({ studyId, studyName }: { studyId: number; studyName:
                 onChange={(range) => setRanges((old) => ({ ...old, [spec.id]: range }))}
               />
             </div>
+          ))}
+          {choiceColumns.map((spec) => (
+            <label key={spec.id}>
+              {spec.label}
+              <select
+                value={choices[spec.id] ?? ""}
+                onChange={(e) => setChoices((old) => ({ ...old, [spec.id]: e.target.value }))}
+              >
+                <option value="">(any)</option>
+                {spec.choices!.map((choice) => (
+                  <option key={choice} value={choice}>
+                    {choice}
+                  </option>
+                ))}
+              </select>
+            </label>
           ))}
           {attrNames.length > 0 && (
             <label>
