@@ -6,11 +6,16 @@
 import type { StudySnapshot } from "../study/snapshot.js";
 import type { FrozenTrial } from "../trial/frozen.js";
 import { contourFigure } from "../visualization/contour.js";
+import { edfFigure } from "../visualization/edf.js";
+import { hypervolumeHistoryFigure } from "../visualization/hypervolume-history.js";
 import { intermediateValuesFigure } from "../visualization/intermediate-values.js";
 import { optimizationHistoryFigure } from "../visualization/optimization-history.js";
 import { parallelCoordinateFigure } from "../visualization/parallel-coordinate.js";
+import { paramImportancesFigure } from "../visualization/param-importances.js";
+import { paretoFrontFigure } from "../visualization/pareto-front.js";
 import { rankFigure } from "../visualization/rank.js";
 import { sliceFigure } from "../visualization/slice.js";
+import { timelineFigure } from "../visualization/timeline.js";
 import type { PlotlyFigure } from "../visualization/types.js";
 
 /** What the page's controls choose for every figure. */
@@ -54,6 +59,31 @@ function params(snapshot: StudySnapshot, context: FigureContext) {
   return context.params.filter((name) => present.has(name));
 }
 
+/**
+ * A hypervolume reference point from the trials themselves (the user gives none in a
+ * dashboard): each objective's worst completed value, moved 10% of its range further away so
+ * that the worst trials still add volume. Optuna's dashboard makes the same kind of choice.
+ */
+export function referencePoint(snapshot: StudySnapshot): number[] {
+  const m = snapshot.directions.length;
+  const low = new Array<number>(m).fill(Number.POSITIVE_INFINITY);
+  const high = new Array<number>(m).fill(Number.NEGATIVE_INFINITY);
+  for (const trial of snapshot.getTrials(["COMPLETE"])) {
+    if (trial.values?.length !== m) continue;
+    trial.values.forEach((v, k) => {
+      if (!Number.isFinite(v)) return;
+      low[k] = Math.min(low[k]!, v);
+      high[k] = Math.max(high[k]!, v);
+    });
+  }
+  return snapshot.directions.map((direction, k) => {
+    if (!Number.isFinite(low[k]!)) return 0;
+    const margin =
+      high[k]! > low[k]! ? 0.1 * (high[k]! - low[k]!) : Math.max(1, Math.abs(high[k]!) * 0.1);
+    return direction === "minimize" ? high[k]! + margin : low[k]! - margin;
+  });
+}
+
 /** The figures, in page order. */
 export const FIGURES: readonly FigureSpec[] = [
   {
@@ -69,9 +99,36 @@ export const FIGURES: readonly FigureSpec[] = [
     build: (s, c) => parallelCoordinateFigure(s, { ...target(s, c), params: params(s, c) }),
   },
   {
+    id: "pareto",
+    title: "Pareto front",
+    objectives: "multi",
+    build: (s) => paretoFrontFigure(s),
+  },
+  {
+    id: "hypervolume",
+    title: "Hypervolume history",
+    objectives: "multi",
+    build: (s) => hypervolumeHistoryFigure(s, referencePoint(s)),
+  },
+  {
+    id: "importances",
+    title: "Parameter importances",
+    build: (s, c) => paramImportancesFigure(s, target(s, c)),
+  },
+  {
     id: "intermediate",
     title: "Intermediate values",
     build: (s) => intermediateValuesFigure(s),
+  },
+  {
+    id: "edf",
+    title: "Empirical distribution (EDF)",
+    build: (s, c) => edfFigure(s, target(s, c)),
+  },
+  {
+    id: "timeline",
+    title: "Timeline",
+    build: (s) => timelineFigure(s),
   },
   {
     id: "slice",

@@ -1,6 +1,7 @@
 import { useMemo } from "react";
 import { makeSnapshot } from "../../study/snapshot.js";
 import type { FrozenTrial } from "../../trial/frozen.js";
+import { edfFigure } from "../../visualization/edf.js";
 import { optimizationHistoryFigure } from "../../visualization/optimization-history.js";
 import { FigurePanel } from "../components/FigurePanel.js";
 import { api } from "../data/api.js";
@@ -67,6 +68,14 @@ export function ComparePage({ studyIds }: { studyIds: readonly number[] }) {
             snapshot={snapshots[0]!}
             buildKey={buildKey}
             build={() => optimizationHistoryFigure(snapshots, options)}
+          />
+          <FigurePanel
+            id="compare-edf"
+            title="Empirical distribution (EDF)"
+            eager
+            snapshot={snapshots[0]!}
+            buildKey={buildKey}
+            build={() => edfFigure(snapshots, options)}
           />
         </div>
       )}
