@@ -35,20 +35,29 @@ export function checkDistributionCompatibility(
   previous: Distribution,
   next: Distribution,
 ): void {
-  const fail = (why: string): never => {
-    throw new IncompatibleDistributionError(
-      `Parameter "${name}" was suggested as ${describeDistribution(previous)} and now as ` +
-        `${describeDistribution(next)}: ${why}. Use one distribution per name, or another name.`,
-    );
-  };
-  if (previous.kind !== next.kind) fail("the kinds differ");
+  if (previous.kind !== next.kind) incompatible(name, previous, next, "the kinds differ");
   if (previous.kind === "categorical" && next.kind === "categorical") {
-    if (!distributionsEqual(previous, next)) fail("the choices differ");
+    if (!distributionsEqual(previous, next)) {
+      incompatible(name, previous, next, "the choices differ");
+    }
     return;
   }
   if (previous.kind !== "categorical" && next.kind !== "categorical" && previous.log !== next.log) {
-    fail("the log settings differ");
+    incompatible(name, previous, next, "the log settings differ");
   }
+}
+
+/** Throws the error of `checkDistributionCompatibility` (a function of its own: no closure per check). */
+function incompatible(
+  name: string,
+  previous: Distribution,
+  next: Distribution,
+  why: string,
+): never {
+  throw new IncompatibleDistributionError(
+    `Parameter "${name}" was suggested as ${describeDistribution(previous)} and now as ` +
+      `${describeDistribution(next)}: ${why}. Use one distribution per name, or another name.`,
+  );
 }
 
 /** The only value of a single-valued distribution. */

@@ -26,6 +26,11 @@ export function storedFloatDistribution(
   return new FloatDistribution(low, high, { ...options, [AS_STORED]: true } as FloatOptions);
 }
 
+/** The range as its constructor call, for error messages (built only when one is thrown). */
+function describeRange(low: number, high: number, log: boolean, step: number | null): string {
+  return `FloatDistribution(low=${low}, high=${high}${log ? ", log=true" : ""}${step !== null ? `, step=${step}` : ""})`;
+}
+
 /** A float in [low, high], optionally log-scaled or on a grid of `step` (Optuna's FloatDistribution). */
 export class FloatDistribution {
   readonly kind = "float" as const;
@@ -37,27 +42,30 @@ export class FloatDistribution {
   constructor(low: number, high: number, options: FloatOptions = {}) {
     const log = options.log ?? false;
     const step = options.step ?? null;
-    const where = `FloatDistribution(low=${low}, high=${high}${log ? ", log=true" : ""}${step !== null ? `, step=${step}` : ""})`;
     if (!Number.isFinite(low) || !Number.isFinite(high)) {
-      throw new InvalidDistributionError(`${where}: low and high must be finite numbers.`);
+      throw new InvalidDistributionError(
+        `${describeRange(low, high, log, step)}: low and high must be finite numbers.`,
+      );
     }
     if (log && step !== null) {
       throw new InvalidDistributionError(
-        `${where}: step cannot be used together with log=true; remove one of them.`,
+        `${describeRange(low, high, log, step)}: step cannot be used together with log=true; remove one of them.`,
       );
     }
     if (low > high) {
       throw new InvalidDistributionError(
-        `${where}: low must be less than or equal to high; swap them or fix the range.`,
+        `${describeRange(low, high, log, step)}: low must be less than or equal to high; swap them or fix the range.`,
       );
     }
     if (log && low <= 0) {
       throw new InvalidDistributionError(
-        `${where}: low must be greater than 0 for a log distribution; raise low or set log=false.`,
+        `${describeRange(low, high, log, step)}: low must be greater than 0 for a log distribution; raise low or set log=false.`,
       );
     }
     if (step !== null && !(step > 0 && Number.isFinite(step))) {
-      throw new InvalidDistributionError(`${where}: step must be a positive number.`);
+      throw new InvalidDistributionError(
+        `${describeRange(low, high, log, step)}: step must be a positive number.`,
+      );
     }
     let adjustedHigh = high;
     const asStored = (options as { [AS_STORED]?: boolean })[AS_STORED] === true;

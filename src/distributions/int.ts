@@ -9,6 +9,11 @@ export interface IntOptions {
   step?: number;
 }
 
+/** The range as its constructor call, for error messages (built only when one is thrown). */
+function describeRange(low: number, high: number, log: boolean, step: number): string {
+  return `IntDistribution(low=${low}, high=${high}${log ? ", log=true" : ""}${step !== 1 ? `, step=${step}` : ""})`;
+}
+
 /** An integer in [low, high], optionally log-scaled or with a step (Optuna's IntDistribution). */
 export class IntDistribution {
   readonly kind = "int" as const;
@@ -20,30 +25,35 @@ export class IntDistribution {
   constructor(low: number, high: number, options: IntOptions = {}) {
     const log = options.log ?? false;
     const step = options.step ?? 1;
-    const where = `IntDistribution(low=${low}, high=${high}${log ? ", log=true" : ""}${step !== 1 ? `, step=${step}` : ""})`;
     if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high)) {
-      throw new InvalidDistributionError(`${where}: low and high must be integers.`);
+      throw new InvalidDistributionError(
+        `${describeRange(low, high, log, step)}: low and high must be integers.`,
+      );
     }
     if (!Number.isSafeInteger(step)) {
-      throw new InvalidDistributionError(`${where}: step must be a positive integer.`);
+      throw new InvalidDistributionError(
+        `${describeRange(low, high, log, step)}: step must be a positive integer.`,
+      );
     }
     if (log && step !== 1) {
       throw new InvalidDistributionError(
-        `${where}: step must be 1 when log=true; remove step or set log=false.`,
+        `${describeRange(low, high, log, step)}: step must be 1 when log=true; remove step or set log=false.`,
       );
     }
     if (low > high) {
       throw new InvalidDistributionError(
-        `${where}: low must be less than or equal to high; swap them or fix the range.`,
+        `${describeRange(low, high, log, step)}: low must be less than or equal to high; swap them or fix the range.`,
       );
     }
     if (log && low < 1) {
       throw new InvalidDistributionError(
-        `${where}: low must be at least 1 for a log distribution; raise low or set log=false.`,
+        `${describeRange(low, high, log, step)}: low must be at least 1 for a log distribution; raise low or set log=false.`,
       );
     }
     if (step <= 0) {
-      throw new InvalidDistributionError(`${where}: step must be a positive integer.`);
+      throw new InvalidDistributionError(
+        `${describeRange(low, high, log, step)}: step must be a positive integer.`,
+      );
     }
     let adjustedHigh = high;
     if ((high - low) % step !== 0) {

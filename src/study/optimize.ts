@@ -1,6 +1,11 @@
 import { InvalidArgumentError, TrialPruned, UpdateFinishedTrialError } from "../errors/index.js";
 import { getVerbosity, logger, Verbosity } from "../logging/index.js";
-import { failStaleTrials, type Heartbeat, startHeartbeat } from "../storages/heartbeat.js";
+import {
+  failStaleTrials,
+  type Heartbeat,
+  heartbeatEnabled,
+  startHeartbeat,
+} from "../storages/heartbeat.js";
 import type { FrozenTrial } from "../trial/frozen.js";
 import type { LiveTrial } from "../trial/live-trial.js";
 import { isFinished, TrialState } from "../trial/state.js";
@@ -106,9 +111,25 @@ export async function optimize(
   const mine = new Set<LiveTrial>();
   let fatal: { error: unknown } | null = null;
   let interrupted = false;
+  // The loop sleeps until a trial ends or an interruption has failed the running trials. One
+  // waiter at a time instead of a Promise.race per trial, which would also leave a reaction
+  // on a never-settled interruption promise for every trial.
+  let wake: (() => void) | null = null;
+  const notify = (): void => {
+    const waiting = wake;
+    wake = null;
+    waiting?.();
+  };
+  const changed = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+    });
   let wakeInterrupted: () => void = () => undefined;
   const interruption = new Promise<void>((resolve) => {
-    wakeInterrupted = resolve;
+    wakeInterrupted = () => {
+      resolve();
+      notify();
+    };
   });
 
   const onSigint = (): void => {
@@ -125,25 +146,27 @@ export async function optimize(
 
   const runOne = async (): Promise<void> => {
     // Heartbeats (storages with heartbeatInterval): fail trials of dead workers first.
-    await failStaleTrials(study);
+    if (heartbeatEnabled(study.storage)) await failStaleTrials(study);
     // The first heartbeat is stored with the trial and the thread beats from its creation on,
     // before sampling, so a worker killed at any point leaves a trial others find stale.
     let heartbeat: Heartbeat | null = null;
-    const trial = await study
-      .startTrial(undefined, {
+    let started: LiveTrial | null;
+    try {
+      started = await study.startTrial(undefined, {
         heartbeat: true,
         onCreated: (trialId) => {
           heartbeat = startHeartbeat(study.storage, trialId);
         },
-      })
-      .catch(async (error: unknown) => {
-        await (heartbeat as Heartbeat | null)?.stop();
-        throw error;
       });
-    if (trial === null) {
+    } catch (error) {
+      await (heartbeat as Heartbeat | null)?.stop();
+      throw error;
+    }
+    if (started === null) {
       study.stop();
       return;
     }
+    const trial = started;
     mine.add(trial);
     const beating = (heartbeat as Heartbeat | null) ?? startHeartbeat(study.storage, trial.trialId);
     // Heartbeats that cannot be recorded past the grace period: others fail the trial as stale
@@ -181,7 +204,7 @@ export async function optimize(
   };
 
   const running = new Set<Promise<void>>();
-  let started = 0;
+  let begun = 0;
   try {
     let turnAt = Date.now();
     for (;;) {
@@ -192,22 +215,25 @@ export async function optimize(
         turnAt = Date.now();
       }
       if (study.stopped || interrupted || fatal !== null) break;
-      if (options.nTrials !== undefined && started >= options.nTrials) break;
+      if (options.nTrials !== undefined && begun >= options.nTrials) break;
       if (Date.now() >= deadline) break;
       if (running.size >= concurrency) {
-        await Promise.race([...running, interruption]);
+        await changed();
         continue;
       }
-      started++;
+      begun++;
       const task: Promise<void> = runOne()
         .catch((error: unknown) => {
           fatal ??= { error };
           study.stop();
         })
-        .finally(() => running.delete(task));
+        .finally(() => {
+          running.delete(task);
+          notify();
+        });
       running.add(task);
       // Let a trial that finishes synchronously free its slot before the next one starts.
-      if (running.size >= concurrency) await Promise.race([...running, interruption]);
+      if (running.size >= concurrency) await changed();
     }
     await Promise.race([Promise.all(running), interruption]);
   } finally {

@@ -19,6 +19,9 @@ import type { FrozenTrial } from "./frozen.js";
 import type { StudyDirection, TrialState } from "./state.js";
 import { SuggestingTrial, type Trial } from "./trial.js";
 
+/** The reports of a trial that has reported nothing (shared: views never change it). */
+const NO_REPORTS: ReadonlyMap<number, number> = new Map();
+
 /** What a live trial needs from its study. */
 export interface TrialHost {
   readonly storage: Storage;
@@ -62,6 +65,9 @@ export class LiveTrial extends SuggestingTrial implements Trial {
   private readonly attrs: Record<string, JsonValue>;
   private readonly intermediate = new Map<number, number>();
   private view: FrozenTrial | null = null;
+  /** Copies in the last view of what changes seldom (attributes, reports); dropped on change. */
+  private viewAttrs: Record<string, JsonValue> | null = null;
+  private viewIntermediate: ReadonlyMap<number, number> | null = null;
 
   private pendingParams: Record<string, StoredParam> = {};
   private pendingIntermediate = new Map<number, number>();
@@ -122,11 +128,17 @@ export class LiveTrial extends SuggestingTrial implements Trial {
 
   /** The trial as it is now, as samplers see it. */
   frozen(): FrozenTrial {
-    this.view ??= this.start.with({
-      params: { ...this.current },
-      distributions: { ...this.currentDistributions },
-      userAttrs: { ...this.attrs },
-      intermediateValues: new Map(this.intermediate),
+    if (this.view !== null) return this.view;
+    // Copies by Object.assign, not spread: V8 freezes a spread copy (as FrozenTrial does) about
+    // ten times slower.
+    this.viewAttrs ??= Object.assign({}, this.attrs);
+    this.viewIntermediate ??=
+      this.intermediate.size === 0 ? NO_REPORTS : new Map(this.intermediate);
+    this.view = this.start.with({
+      params: Object.assign({}, this.current),
+      distributions: Object.assign({}, this.currentDistributions),
+      userAttrs: this.viewAttrs,
+      intermediateValues: this.viewIntermediate,
     });
     return this.view;
   }
@@ -290,6 +302,7 @@ export class LiveTrial extends SuggestingTrial implements Trial {
     this.intermediate.set(step, value);
     this.pendingIntermediate.set(step, value);
     this.view = null;
+    this.viewIntermediate = null;
     this.hasPending = true;
     await this.flush();
   }
@@ -319,6 +332,7 @@ export class LiveTrial extends SuggestingTrial implements Trial {
     checkName("setUserAttr: the key", key);
     const stored = checkJsonValue(`setUserAttr: user attribute ${JSON.stringify(key)}`, value);
     this.attrs[key] = stored;
+    this.viewAttrs = null;
     this.pendingUserAttrs[key] = stored;
     this.changed();
   }
