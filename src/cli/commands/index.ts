@@ -8,7 +8,9 @@ import { registerRun } from "../../runner/command.js";
 import { type CliIo, processIo } from "../context.js";
 import { debugWanted, formatParserMessage, reportError } from "../errors.js";
 import { registerAskTell } from "./ask-tell.js";
+import { registerDashboard } from "./dashboard.js";
 import { registerReadCommands } from "./read.js";
+import { registerReport } from "./report.js";
 import { registerServe } from "./serve.js";
 import { registerStorageCommands } from "./storage.js";
 import { registerStudyCommands } from "./study.js";
@@ -25,7 +27,9 @@ export function registerCommands(
   registerAskTell(program, ctx);
   registerStorageCommands(program, ctx);
   registerServe(program, ctx);
+  registerDashboard(program, ctx);
   registerRun(program, ctx);
+  registerReport(program, ctx);
   return program;
 }
 
