@@ -5,11 +5,9 @@
  * held up. SQLite opens the file read-only; PostgreSQL and MySQL sessions are read-only.
  */
 import { existsSync } from "node:fs";
-import type BetterSqlite3 from "better-sqlite3";
 import type pg from "pg";
-import { StorageError } from "../errors/index.js";
+import { SkipjackError, StorageError } from "../errors/index.js";
 import { numberPlaceholders } from "../storages/postgres/postgres-storage.js";
-import { importDriver } from "../storages/rdb/optional.js";
 import {
   HEAD_REVISION,
   LEGACY_REVISION,
@@ -17,6 +15,11 @@ import {
   SUPPORTED_REVISIONS,
 } from "../storages/rdb/schema.js";
 import { maskUrl, scrub, storageKind, urlPassword } from "../storages/resolve.js";
+import {
+  type SqliteDatabase,
+  type SqliteStatement,
+  sqliteLibrary,
+} from "../storages/sqlite/database.js";
 import { sqlitePathFromUrl } from "../storages/sqlite/sqlite-storage.js";
 import { connectMysql, connectPostgres } from "./connect.js";
 
@@ -59,24 +62,25 @@ async function sqlite(url: string, description: string): Promise<Connection> {
       `No database file at ${path} (from --storage ${description}): check the path, or create a study there with \`skipjack create-study\`.`,
     );
   }
-  const module = await importDriver<{ default: typeof BetterSqlite3 }>("better-sqlite3", "SQLite");
-  let db: BetterSqlite3.Database;
+  const library = await sqliteLibrary();
+  let db: SqliteDatabase;
   try {
-    db = new module.default(path, { readonly: true, fileMustExist: true, timeout: 10_000 });
+    db = library.open(path, { readonly: true, fileMustExist: true, busyTimeout: 10_000 });
   } catch (error) {
+    if (error instanceof SkipjackError) throw error;
     throw new StorageError(
       `Could not open ${description}: ${error instanceof Error ? error.message : String(error)}.`,
       { cause: error },
     );
   }
-  const statements = new Map<string, BetterSqlite3.Statement<unknown[], Row>>();
-  const rawStatements = new Map<string, BetterSqlite3.Statement<unknown[], unknown[]>>();
+  const statements = new Map<string, SqliteStatement<Row>>();
+  const rawStatements = new Map<string, SqliteStatement<unknown[]>>();
   return {
     dialect: "sqlite",
     async all(sql, params = []) {
       let statement = statements.get(sql);
       if (statement === undefined) {
-        statement = db.prepare<unknown[], Row>(sql);
+        statement = db.prepare(sql);
         statements.set(sql, statement);
       }
       return statement.all(...params);
@@ -84,13 +88,13 @@ async function sqlite(url: string, description: string): Promise<Connection> {
     async arrays(sql, params = []) {
       let statement = rawStatements.get(sql);
       if (statement === undefined) {
-        statement = db.prepare<unknown[], unknown[]>(sql).raw(true);
+        statement = db.prepareArrays(sql);
         rawStatements.set(sql, statement);
       }
       return statement.all(...params);
     },
     async tables() {
-      const rows = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Row[];
+      const rows = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all();
       return new Set(rows.map((r) => String(r["name"])));
     },
     async close() {

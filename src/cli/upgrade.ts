@@ -7,9 +7,7 @@
  * refused with the reason.
  */
 import { existsSync } from "node:fs";
-import type BetterSqlite3 from "better-sqlite3";
 import { StorageError } from "../errors/index.js";
-import { importDriver } from "../storages/rdb/optional.js";
 import {
   HEAD_REVISION,
   LEGACY_REVISION,
@@ -18,6 +16,7 @@ import {
   SCHEMA_VERSION,
 } from "../storages/rdb/schema.js";
 import { maskUrl, scrub, storageKind, urlPassword } from "../storages/resolve.js";
+import { sqliteLibrary } from "../storages/sqlite/database.js";
 import { sqlitePathFromUrl } from "../storages/sqlite/sqlite-storage.js";
 import { connectMysql, connectPostgres } from "./connect.js";
 
@@ -44,17 +43,14 @@ async function sqliteMigrator(url: string): Promise<Migrator> {
   const path = sqlitePathFromUrl(url);
   if (!existsSync(path))
     throw new StorageError(`No database file at ${path}: check the --storage URL.`);
-  const module = await importDriver<{ default: typeof BetterSqlite3 }>("better-sqlite3", "SQLite");
-  const db = new module.default(path, { fileMustExist: true, timeout: 60_000 });
+  const db = (await sqliteLibrary()).open(path, { fileMustExist: true, busyTimeout: 60_000 });
   const revision = (): string | null => {
     const tables = db
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'")
       .all();
     if (tables.length === 0) return null;
-    const row = db.prepare("SELECT version_num FROM alembic_version").get() as
-      | { version_num?: string }
-      | undefined;
-    return row?.version_num ?? null;
+    const version = db.prepare("SELECT version_num FROM alembic_version").all()[0]?.["version_num"];
+    return typeof version === "string" ? version : null;
   };
   return {
     revision: async () => revision(),
@@ -62,14 +58,19 @@ async function sqliteMigrator(url: string): Promise<Migrator> {
       db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'studies'").all()
         .length > 0,
     migrate: async () => {
-      db.transaction(() => {
+      db.exec("BEGIN IMMEDIATE");
+      try {
         if (revision() !== LEGACY_REVISION)
           throw new StorageError(
             "The schema revision changed while upgrading; run the command again.",
           );
         db.exec(`CREATE INDEX IF NOT EXISTS ${INDEX} ON trials (study_id)`);
         for (const sql of UPDATES) db.exec(sql);
-      }).immediate();
+        db.exec("COMMIT");
+      } catch (error) {
+        if (db.inTransaction) db.exec("ROLLBACK");
+        throw error;
+      }
     },
     close: async () => {
       db.close();

@@ -39,9 +39,16 @@ function describe(error) {
 }
 async function open() {
   if (target.kind === "sqlite") {
-    const Database = require(target.driverPath);
+    // better-sqlite3 exports the class; node:sqlite exports DatabaseSync (Database from Node 25),
+    // and warns once that it is experimental (before Node 25.7): the main thread said nothing.
+    const emitWarning = process.emitWarning;
+    process.emitWarning = () => {};
+    let driver;
+    try { driver = require(target.driverPath); } finally { process.emitWarning = emitWarning; }
+    const Database = driver.Database || driver.DatabaseSync || driver;
+    const db = new Database(target.path);
     // A short busy wait: the thread must stay free to notice a trial it cannot keep alive.
-    const db = new Database(target.path, { timeout: Math.min(target.busyTimeout, timeoutMs) });
+    db.exec("PRAGMA busy_timeout = " + Math.min(target.busyTimeout, timeoutMs));
     const statement = db.prepare(sql);
     return { beat: async (id) => { statement.run(id); }, close: async () => db.close() };
   }

@@ -1,17 +1,15 @@
 /**
- * SQLite storage (better-sqlite3): one file, one connection per process, WAL journal, writers
+ * SQLite storage (node:sqlite or better-sqlite3, see database.ts): one file, one connection per process, WAL journal, writers
  * serialized with `BEGIN IMMEDIATE` and a busy timeout, so several processes on one machine
  * can share a study. The schema is Optuna's; Optuna opens the same file.
  */
 import { realpathSync } from "node:fs";
-import { createRequire } from "node:module";
 import { resolve as resolvePath } from "node:path";
-import type BetterSqlite3 from "better-sqlite3";
 import { InvalidArgumentError, SkipjackError, StorageError } from "../../errors/index.js";
-import type { RdbDriver, Row, Tx } from "../rdb/driver.js";
-import { importDriver } from "../rdb/optional.js";
+import type { RdbDriver, Row, SqlValue, Tx } from "../rdb/driver.js";
 import { RdbStorage, type RdbStorageOptions, storageFailure } from "../rdb/rdb-storage.js";
 import { Retry, retryTimeoutOption } from "../rdb/transient.js";
+import { type SqliteDatabase, type SqliteStatement, sqliteLibrary } from "./database.js";
 
 /** Options of `SqliteStorage.open`. */
 export interface SqliteStorageOptions extends RdbStorageOptions {
@@ -46,7 +44,7 @@ export function sqlitePathFromUrl(url: string): string {
   return decodeURIComponent(rest.slice(1));
 }
 
-type Statement = BetterSqlite3.Statement<unknown[], Row>;
+type Statement = SqliteStatement<Row>;
 
 /**
  * The one connection of this process to a database file, shared by every SqliteStorage on the
@@ -55,7 +53,9 @@ type Statement = BetterSqlite3.Statement<unknown[], Row>;
  * for the write lock would busy-wait and block the thread that holds it).
  */
 interface Connection {
-  readonly db: BetterSqlite3.Database;
+  readonly db: SqliteDatabase;
+  /** What the heartbeat thread loads to open its own connection (see heartbeat-thread.ts). */
+  readonly requirePath: string;
   readonly statements: Map<string, Statement>;
   tail: Promise<unknown>;
   users: number;
@@ -97,7 +97,7 @@ export function sqliteAdvice(code: unknown): string | null {
 
 class SqliteDriver implements RdbDriver {
   readonly dialect = "sqlite" as const;
-  private readonly db: BetterSqlite3.Database;
+  private readonly db: SqliteDatabase;
   private readonly statements: Map<string, Statement>;
   private readonly tx: Tx;
   private closed = false;
@@ -116,7 +116,7 @@ class SqliteDriver implements RdbDriver {
     this.tx = {
       all: async (sql, params = []) => this.statement(sql).all(...params),
       run: async (sql, params = []) => this.statement(sql).run(...params).changes,
-      insert: async (sql, params) => Number(this.statement(sql).run(...params).lastInsertRowid),
+      insert: async (sql, params) => this.statement(sql).run(...params).lastInsertRowid,
     };
   }
 
@@ -124,7 +124,7 @@ class SqliteDriver implements RdbDriver {
     let statement = this.statements.get(sql);
     if (statement === undefined) {
       if (this.statements.size >= MAX_CACHED_STATEMENTS) this.statements.clear();
-      statement = this.db.prepare<unknown[], Row>(sql);
+      statement = this.db.prepare(sql);
       this.statements.set(sql, statement);
     }
     return statement;
@@ -179,7 +179,7 @@ class SqliteDriver implements RdbDriver {
     return storageFailure(this.description, error);
   }
 
-  query(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+  query(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
     return this.exclusive(async () => {
       try {
         return this.statement(sql).all(...params);
@@ -206,7 +206,7 @@ class SqliteDriver implements RdbDriver {
     return {
       target: {
         kind: "sqlite" as const,
-        driverPath: createRequire(import.meta.url).resolve("better-sqlite3"),
+        driverPath: this.connection.requirePath,
         path: this.path,
         busyTimeout: this.busyTimeout,
       },
@@ -228,7 +228,7 @@ class SqliteDriver implements RdbDriver {
       if (--this.connection.users > 0) return;
       if (this.key !== null) connections.delete(this.key);
       this.statements.clear();
-      if (this.db.open) this.db.close();
+      if (this.db.isOpen) this.db.close();
     });
   }
 }
@@ -236,7 +236,7 @@ class SqliteDriver implements RdbDriver {
 /**
  * A study database in a SQLite file (Optuna's schema). Open it with `SqliteStorage.open`, or
  * pass a `sqlite:///...` URL or a file path as `createStudy`'s `storage`.
- * Needs the optional package better-sqlite3 (`npm install better-sqlite3`).
+ * Uses Node's built-in node:sqlite from Node 22.16, else the better-sqlite3 dependency.
  */
 export class SqliteStorage extends RdbStorage {
   /** The file (or ":memory:"). */
@@ -257,21 +257,20 @@ export class SqliteStorage extends RdbStorage {
         `busyTimeout must be a whole number of milliseconds >= 0, got ${busyTimeout}.`,
       );
     }
-    const module = await importDriver<{ default: typeof BetterSqlite3 }>(
-      "better-sqlite3",
-      "SqliteStorage",
-    );
+    const library = await sqliteLibrary();
     const description = path === ":memory:" ? "sqlite:///:memory:" : `sqlite:///${path}`;
     const memory = path === ":memory:";
     let key = memory ? null : fileKey(path);
     let connection = key === null ? undefined : connections.get(key);
     if (connection === undefined) {
-      let db: BetterSqlite3.Database;
+      let db: SqliteDatabase;
       try {
-        db = new module.default(path, { timeout: busyTimeout });
-        if (!memory) db.pragma("journal_mode = WAL");
-        db.pragma(`synchronous = ${options.synchronous ?? "NORMAL"}`);
+        db = library.open(path, { busyTimeout });
+        if (!memory) db.exec("PRAGMA journal_mode = WAL");
+        db.exec(`PRAGMA synchronous = ${options.synchronous ?? "NORMAL"}`);
       } catch (error) {
+        // A driver that cannot load says what to do already.
+        if (error instanceof SkipjackError) throw error;
         const code = (error as { code?: unknown })?.code;
         const advice =
           sqliteAdvice(code) ??
@@ -287,7 +286,13 @@ export class SqliteStorage extends RdbStorage {
       key = memory ? null : fileKey(path);
       connection = key === null ? undefined : connections.get(key);
       if (connection === undefined) {
-        connection = { db, statements: new Map(), tail: Promise.resolve(), users: 0 };
+        connection = {
+          db,
+          requirePath: library.requirePath,
+          statements: new Map(),
+          tail: Promise.resolve(),
+          users: 0,
+        };
         if (key !== null) connections.set(key, connection);
       } else {
         db.close();
