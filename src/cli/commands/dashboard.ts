@@ -1,0 +1,171 @@
+/**
+ * `skipjack dashboard`: the web dashboard of a storage (studies, trials, plots, notes), live
+ * while workers write. Prints its address; `--open` starts the system's browser on it.
+ */
+import { spawn } from "node:child_process";
+import { resolve } from "node:path";
+import { type Command, InvalidArgumentError as CommanderArgumentError, Option } from "commander";
+import { InvalidArgumentError } from "../../errors/index.js";
+import { logger } from "../../logging/index.js";
+import { isLoopback } from "../../server/auth.js";
+import { maskUrl } from "../../storages/resolve.js";
+import {
+  addCommonOptions,
+  type CommonFlags,
+  storageUrl,
+  withExample,
+  withLogging,
+} from "../context.js";
+import { EXIT_INTERRUPTED } from "../errors.js";
+import { openForWrite } from "../open.js";
+import type { CommandContext } from "./types.js";
+
+interface DashboardFlags extends CommonFlags {
+  host: string;
+  port: number;
+  token?: string;
+  auth: boolean;
+  readOnly?: boolean;
+  open?: boolean;
+}
+
+function port(text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value > 65535) {
+    throw new CommanderArgumentError(`--port must be an integer from 0 to 65535, got "${text}".`);
+  }
+  return value;
+}
+
+/** A storage argument: a database URL, or the path of a SQLite file. */
+export function storageArgument(text: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return text;
+  const absolute = resolve(text).split("/").map(encodeURIComponent).join("/");
+  return `sqlite:///${absolute}`;
+}
+
+/**
+ * The command that opens a URL in the system's browser, as an argv (never through a shell:
+ * the URL is passed as one argument).
+ */
+export function browserCommand(url: string, platform: NodeJS.Platform): [string, string[]] {
+  if (platform === "darwin") return ["open", [url]];
+  if (platform === "win32") return ["rundll32", ["url.dll,FileProtocolHandler", url]];
+  return ["xdg-open", [url]];
+}
+
+function openBrowser(url: string): void {
+  const [command, args] = browserCommand(url, process.platform);
+  try {
+    const child = spawn(command, args, { stdio: "ignore", detached: true, shell: false });
+    child.once("error", (error) => {
+      logger.warn(
+        `Could not start a browser (${command}: ${error.message}): open the address yourself.`,
+      );
+    });
+    child.unref();
+  } catch (error) {
+    logger.warn(
+      `Could not start a browser (${error instanceof Error ? error.message : String(error)}): open the address yourself.`,
+    );
+  }
+}
+
+/** Resolves when SIGINT or SIGTERM arrives; the value says which. */
+function stopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((done) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off("SIGINT", on);
+      process.off("SIGTERM", on);
+      done(signal);
+    };
+    process.on("SIGINT", on);
+    process.on("SIGTERM", on);
+  });
+}
+
+export function registerDashboard(program: Command, ctx: CommandContext): void {
+  withExample(
+    addCommonOptions(
+      program
+        .command("dashboard")
+        .description(
+          "serve the web dashboard of a storage: studies, trials, plots, notes; live while workers write",
+        )
+        .argument("[storage]", "database URL or SQLite file (or --storage)")
+        .option(
+          "--host <host>",
+          "interface to listen on (any but loopback needs --token or --no-auth)",
+          "127.0.0.1",
+        )
+        .addOption(
+          new Option("--port <port>", "port to listen on (0: a free one)")
+            .argParser(port)
+            .default(8080),
+        )
+        .option(
+          "--token <token>",
+          "token the browser must present (open the address once with ?token=...; default: $SKIPJACK_DASHBOARD_TOKEN)",
+        )
+        .option("--no-auth", "serve without a token, even off loopback")
+        .option("--read-only", "no delete, rename or notes")
+        .option("--open", "open the dashboard in the system's browser"),
+    ),
+    "skipjack dashboard sqlite:///study.db --open",
+    'skipjack dashboard --storage postgresql://db/hpo --host 0.0.0.0 --token "$(openssl rand -hex 24)" --read-only',
+  ).action(async (storageArg: string | undefined, flags: DashboardFlags) => {
+    const url =
+      storageArg === undefined
+        ? storageUrl(flags, ctx.io.env)
+        : flags.storage !== undefined
+          ? (() => {
+              throw new InvalidArgumentError(
+                "Give the storage once: as the argument or as --storage, not both.",
+              );
+            })()
+          : storageArgument(storageArg);
+    const token = flags.token ?? (ctx.io.env["SKIPJACK_DASHBOARD_TOKEN"] || undefined);
+    if (!isLoopback(flags.host) && token === undefined && flags.auth !== false) {
+      throw new InvalidArgumentError(
+        `Binding to ${flags.host} lets other machines connect: give a token (--token), or pass --no-auth to serve without one.`,
+      );
+    }
+    const status = await withLogging(flags, ctx.io, async () => {
+      const { startDashboard } = await import("../../server/dashboard/server.js");
+      const storage = await openForWrite(url, false);
+      let dashboard: Awaited<ReturnType<typeof startDashboard>>;
+      try {
+        dashboard = await startDashboard({
+          storage,
+          host: flags.host,
+          port: flags.port,
+          ...(token === undefined ? {} : { token }),
+          noAuth: flags.auth === false,
+          readOnly: flags.readOnly === true,
+        });
+      } catch (error) {
+        await storage.close();
+        throw error;
+      }
+      const stopped = stopSignal();
+      // The address alone on standard output, for scripts (with --port 0 especially). The
+      // token is never printed: whoever started the server adds ?token=... once.
+      await ctx.io.out.write(`${dashboard.url}/\n`);
+      logger.info(
+        `Dashboard of ${maskUrl(url)} at ${dashboard.url}/ (${token === undefined ? "no token" : "token required: open it once as /?token=<token>"}${flags.readOnly === true ? ", read-only" : ""}). Ctrl-C stops.`,
+      );
+      if (flags.open === true) {
+        openBrowser(
+          token === undefined
+            ? `${dashboard.url}/`
+            : `${dashboard.url}/?token=${encodeURIComponent(token)}`,
+        );
+      }
+      const signal = await stopped;
+      await dashboard.close();
+      await storage.close();
+      return signal === "SIGINT" ? EXIT_INTERRUPTED : 0;
+    });
+    ctx.done(status);
+  });
+}
