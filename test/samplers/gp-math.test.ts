@@ -16,6 +16,15 @@ import {
   SumAcquisition,
 } from "../../src/samplers/gp/acquisition.js";
 import {
+  fitRows,
+  localSearches,
+  MAX_FIT_POINTS,
+  MIN_LOCAL_SEARCHES,
+  MIN_SCREENING,
+  refitDue,
+  screeningSamples,
+} from "../../src/samplers/gp/effort.js";
+import {
   fitGp,
   fitKernelParams,
   type GpData,
@@ -256,6 +265,100 @@ describe("GP marginal likelihood and fit", () => {
       expect(gm[c]).toBeCloseTo((mp[0] - mm[0]) / (2 * h), 5);
       expect(gv[c]).toBeCloseTo((vp[0] - vm[0]) / (2 * h), 5);
     }
+  });
+});
+
+describe("GP posterior extended by new points", () => {
+  /** The first `n` rows of `data`, with targets `y`. */
+  function head(data: GpData, n: number, y = data.y.subarray(0, n)): GpData {
+    return { ...data, x: data.x.subarray(0, n * data.d), y, n };
+  }
+
+  it("predicts what a posterior factorized afresh predicts, with and without WebAssembly", () => {
+    for (const [data, params] of [
+      [randomData(60, 11), PARAMS],
+      [
+        randomData(45, 12, 6, new Uint8Array(6)),
+        { ...PARAMS, inverseSquaredLengthscales: new Float64Array(6).fill(4) },
+      ],
+    ] as const) {
+      const probe = randomData(20, 13, data.d, data.isCategorical);
+      const [fromOne, fromScratch] = bothWays(() => {
+        // Grown from 10 points by 1, 1, then the rest at once, new targets at every step (as
+        // the sampler re-standardizes them).
+        let post = new GpPosterior(head(data, 10), params);
+        for (const n of [11, 12, data.n]) {
+          const y = data.y.slice(0, n).map((v) => 2 * v - 0.5);
+          post = post.extend(head(data, n, y))!;
+          expect(post).not.toBeNull();
+        }
+        const mean = new Float64Array(probe.n);
+        const variance = new Float64Array(probe.n);
+        post.predict(probe.x, probe.n, mean, variance);
+        const fresh = new GpPosterior({ ...data, y: data.y.map((v) => 2 * v - 0.5) }, params);
+        const freshMean = new Float64Array(probe.n);
+        const freshVariance = new Float64Array(probe.n);
+        fresh.predict(probe.x, probe.n, freshMean, freshVariance);
+        return [
+          [mean, variance],
+          [freshMean, freshVariance],
+        ];
+      });
+      for (const [[mean, variance], [freshMean, freshVariance]] of [fromOne, fromScratch]) {
+        for (let q = 0; q < probe.n; q++) {
+          expect(mean[q]).toBeCloseTo(freshMean[q], 9);
+          expect(variance[q]).toBeCloseTo(freshVariance[q], 9);
+        }
+      }
+    }
+  });
+
+  it("refuses a point that makes K singular (a duplicate without noise)", () => {
+    const data = randomData(8, 14, 2, new Uint8Array(2));
+    const params: KernelParams = {
+      ...PARAMS,
+      inverseSquaredLengthscales: Float64Array.of(1, 1),
+      noiseVar: 0,
+    };
+    const x = new Float64Array(9 * 2);
+    x.set(data.x);
+    x.set(data.x.subarray(0, 2), 16);
+    const y = Float64Array.from({ length: 9 }, (_, i) => data.y[i % 8]);
+    const post = new GpPosterior(data, params);
+    expect(post.extend({ ...data, x, y, n: 9 })).toBeNull();
+  });
+});
+
+describe("GP effort schedule", () => {
+  it("refits every trial up to 50 points, then as the data grow by 10%", () => {
+    expect(refitDue(10, null)).toBe(true);
+    expect(refitDue(50, 49)).toBe(true);
+    expect(refitDue(109, 100)).toBe(false);
+    expect(refitDue(110, 100)).toBe(true);
+    expect(refitDue(1099, 1000)).toBe(false);
+    expect(refitDue(1100, 1000)).toBe(true);
+    expect(refitDue(90, 100)).toBe(true);
+  });
+
+  it("shrinks the acquisition search beyond 50 points, to a floor", () => {
+    expect(screeningSamples(50, 2048)).toBe(2048);
+    expect(screeningSamples(100, 2048)).toBe(512);
+    expect(screeningSamples(1000, 2048)).toBe(MIN_SCREENING);
+    expect(screeningSamples(1000, 16)).toBe(16);
+    expect(localSearches(50, 10)).toBe(10);
+    expect(localSearches(100, 10)).toBe(5);
+    expect(localSearches(1000, 10)).toBe(MIN_LOCAL_SEARCHES);
+    expect(localSearches(1000, 1)).toBe(1);
+  });
+
+  it("fits on at most MAX_FIT_POINTS rows, evenly spaced from the first", () => {
+    expect(fitRows(MAX_FIT_POINTS)).toBeNull();
+    const rows = fitRows(1000)!;
+    expect(rows.length).toBe(MAX_FIT_POINTS);
+    expect(rows[0]).toBe(0);
+    expect(rows.at(-1)).toBeLessThan(1000);
+    expect(new Set(rows).size).toBe(MAX_FIT_POINTS);
+    expect(rows[1]! - rows[0]!).toBe(4);
   });
 });
 

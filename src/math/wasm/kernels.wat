@@ -818,6 +818,29 @@
         (local.set $c (i32.add (local.get $c) (i32.const 1)))
         (br $dims))))
 
+  ;; beta[k] += row[k] s for k < len (byte offsets row and beta; beta 16-byte aligned), each entry
+  ;; one multiply and one add, two entries a lane pair: a row's share of L⁻ᵀv in posteriorGradient.
+  (func $addScaledRow (param $row i32) (param $len i32) (param $s f64) (param $beta i32)
+    (local $k i32) (local $a i32) (local $vs v128)
+    (local.set $vs (f64x2.splat (local.get $s)))
+    (block $pairs_done
+      (loop $pairs
+        (br_if $pairs_done (i32.gt_s (i32.add (local.get $k) (i32.const 2)) (local.get $len)))
+        (local.set $a (i32.add (local.get $beta) (i32.shl (local.get $k) (i32.const 3))))
+        (v128.store (local.get $a)
+          (f64x2.add (v128.load (local.get $a))
+            (f64x2.mul (v128.load (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 3))))
+              (local.get $vs))))
+        (local.set $k (i32.add (local.get $k) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_s (local.get $k) (local.get $len))
+      (then
+        (local.set $a (i32.add (local.get $beta) (i32.shl (local.get $k) (i32.const 3))))
+        (f64.store (local.get $a)
+          (f64.add (f64.load (local.get $a))
+            (f64.mul (f64.load (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 3))))
+              (local.get $s)))))))
+
   ;; posteriorGradient(P, n, alpha, Xt, stride, X, d, W, C, x, T, s, u, K, S, v, beta, out): the
   ;; GP posterior at one point x with the gradients' sums (gp.ts's `posteriorGradientSums`,
   ;; operation for operation). P: L⁻¹ packed by rows; Xt: the training points dimension-major
@@ -880,7 +903,17 @@
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $mean)))
     (f64.store (local.get $out) (local.get $sum))
-    ;; v = L⁻¹K (gp.ts's `lowerTimes`): rows in pairs sharing the loads of K, lanes (even k, odd k)
+    ;; v = L⁻¹K (gp.ts's `lowerTimes`): rows in pairs sharing the loads of K, lanes (even k, odd k);
+    ;; each row, still in cache, then adds its share to beta = L⁻ᵀv (gp.ts's
+    ;; `lowerTransposedTimes`): beta_k = Σ_{i ≥ k} L⁻¹_ik v_i summed in order of i, as there, in
+    ;; one pass over L⁻¹ instead of two
+    (local.set $j (i32.const 0))
+    (block $zero_done
+      (loop $zero
+        (br_if $zero_done (i32.ge_s (local.get $j) (local.get $n)))
+        (f64.store (i32.add (local.get $beta) (i32.shl (local.get $j) (i32.const 3))) (f64.const 0))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $zero)))
     (local.set $p (local.get $P))
     (local.set $i (i32.const 0))
     (block $rows_done
@@ -913,6 +946,10 @@
           (f64.add (local.get $s0) (f64x2.extract_lane 1 (local.get $acc))))
         (f64.store offset=8 (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 3)))
           (f64.add (f64x2.extract_lane 0 (local.get $acc2)) (f64x2.extract_lane 1 (local.get $acc2))))
+        (call $addScaledRow (local.get $p) (i32.add (local.get $i) (i32.const 1))
+          (f64.load (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 3)))) (local.get $beta))
+        (call $addScaledRow (local.get $h) (i32.add (local.get $i) (i32.const 2))
+          (f64.load offset=8 (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 3)))) (local.get $beta))
         (local.set $p (i32.add (local.get $h) (i32.shl (i32.add (local.get $i) (i32.const 2)) (i32.const 3))))
         (local.set $i (i32.add (local.get $i) (i32.const 2)))
         (br $rows)))
@@ -937,7 +974,9 @@
                 (f64.load (i32.add (local.get $p) (i32.shl (local.get $k) (i32.const 3))))
                 (f64.load (i32.add (local.get $K) (i32.shl (local.get $k) (i32.const 3)))))))))
         (f64.store (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 3)))
-          (f64.add (local.get $s0) (f64x2.extract_lane 1 (local.get $acc))))))
+          (f64.add (local.get $s0) (f64x2.extract_lane 1 (local.get $acc))))
+        (call $addScaledRow (local.get $p) (i32.add (local.get $i) (i32.const 1))
+          (f64.load (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 3)))) (local.get $beta))))
     ;; variance term: Σ v² in order
     (local.set $sum (f64.const 0))
     (local.set $j (i32.const 0))
@@ -949,76 +988,6 @@
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $squares)))
     (f64.store offset=8 (local.get $out) (local.get $sum))
-    ;; beta = L⁻ᵀv (gp.ts's `lowerTransposedTimes`): outputs k…k + 3 together, each summing over
-    ;; rows i ≥ its own index in order; (L⁻¹_ik, L⁻¹_i,k+1) are adjacent in row i.
-    ;; row = P + 8 k(k + 1)/2, the start of row k
-    (local.set $k (i32.const 0))
-    (local.set $row (local.get $P))
-    (block $quads_done
-      (loop $quads
-        (br_if $quads_done (i32.ge_s (i32.add (local.get $k) (i32.const 3)) (local.get $n)))
-        ;; i = k: output k only
-        (local.set $acc (f64x2.replace_lane 0 (v128.const i64x2 0 0)
-          (f64.add (f64.const 0)
-            (f64.mul
-              (f64.load (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 3))))
-              (f64.load (i32.add (local.get $v) (i32.shl (local.get $k) (i32.const 3))))))))
-        ;; i = k + 1: outputs k, k + 1
-        (local.set $p (i32.add (local.get $row) (i32.shl (i32.add (local.get $k) (i32.const 1)) (i32.const 3))))
-        (local.set $acc (f64x2.add (local.get $acc)
-          (f64x2.mul
-            (v128.load (i32.add (local.get $p) (i32.shl (local.get $k) (i32.const 3))))
-            (f64x2.splat (f64.load offset=8 (i32.add (local.get $v) (i32.shl (local.get $k) (i32.const 3))))))))
-        ;; i = k + 2: outputs k, k + 1 and k + 2
-        (local.set $p (i32.add (local.get $p) (i32.shl (i32.add (local.get $k) (i32.const 2)) (i32.const 3))))
-        (local.set $vi (f64x2.splat (f64.load offset=16 (i32.add (local.get $v) (i32.shl (local.get $k) (i32.const 3))))))
-        (local.set $acc (f64x2.add (local.get $acc)
-          (f64x2.mul (v128.load (i32.add (local.get $p) (i32.shl (local.get $k) (i32.const 3)))) (local.get $vi))))
-        (local.set $acc2 (f64x2.replace_lane 0 (v128.const i64x2 0 0)
-          (f64.add (f64.const 0)
-            (f64.mul
-              (f64.load offset=16 (i32.add (local.get $p) (i32.shl (local.get $k) (i32.const 3))))
-              (f64x2.extract_lane 0 (local.get $vi))))))
-        ;; i ≥ k + 3: all four
-        (local.set $i (i32.add (local.get $k) (i32.const 3)))
-        (local.set $p (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 3))))
-        (block $column_done
-          (loop $column
-            (br_if $column_done (i32.ge_s (local.get $i) (local.get $n)))
-            (local.set $vi (f64x2.splat (f64.load (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 3))))))
-            (local.set $acc (f64x2.add (local.get $acc)
-              (f64x2.mul (v128.load (i32.add (local.get $p) (i32.shl (local.get $k) (i32.const 3)))) (local.get $vi))))
-            (local.set $acc2 (f64x2.add (local.get $acc2)
-              (f64x2.mul (v128.load offset=16 (i32.add (local.get $p) (i32.shl (local.get $k) (i32.const 3)))) (local.get $vi))))
-            (local.set $i (i32.add (local.get $i) (i32.const 1)))
-            (local.set $p (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 3))))
-            (br $column)))
-        (v128.store (i32.add (local.get $beta) (i32.shl (local.get $k) (i32.const 3))) (local.get $acc))
-        (v128.store offset=16 (i32.add (local.get $beta) (i32.shl (local.get $k) (i32.const 3))) (local.get $acc2))
-        ;; the start of row k + 4
-        (local.set $row (i32.add (local.get $row)
-          (i32.shl (i32.add (i32.shl (local.get $k) (i32.const 2)) (i32.const 10)) (i32.const 3))))
-        (local.set $k (i32.add (local.get $k) (i32.const 4)))
-        (br $quads)))
-    ;; the last outputs one by one
-    (block $tail_done
-      (loop $tail
-        (br_if $tail_done (i32.ge_s (local.get $k) (local.get $n)))
-        (local.set $sum (f64.const 0))
-        (local.set $i (local.get $k))
-        (local.set $p (local.get $row))
-        (loop $entries
-          (local.set $sum (f64.add (local.get $sum)
-            (f64.mul
-              (f64.load (i32.add (local.get $p) (i32.shl (local.get $k) (i32.const 3))))
-              (f64.load (i32.add (local.get $v) (i32.shl (local.get $i) (i32.const 3)))))))
-          (local.set $i (i32.add (local.get $i) (i32.const 1)))
-          (local.set $p (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 3))))
-          (br_if $entries (i32.lt_s (local.get $i) (local.get $n))))
-        (f64.store (i32.add (local.get $beta) (i32.shl (local.get $k) (i32.const 3))) (local.get $sum))
-        (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (local.set $row (i32.add (local.get $row) (i32.shl (local.get $k) (i32.const 3))))
-        (br $tail)))
     ;; gradient sums, two dimensions a lane pair, each summed over j in order
     (local.set $dEven (i32.and (i32.add (local.get $d) (i32.const 1)) (i32.const -2)))
     (local.set $c (i32.const 0))

@@ -12,6 +12,7 @@ import { RandomSampler } from "../random/random-sampler.js";
 import type { Sampler } from "../sampler.js";
 import { intersectionSearchSpace } from "../search-space/intersection.js";
 import { type AcquisitionFunction, LogEi, LogPi, SumAcquisition } from "./acquisition.js";
+import { fitRows, localSearches, refitDue, screeningSamples } from "./effort.js";
 import { type FitResult, fitGp, type GpData, GpPosterior } from "./gp.js";
 import { optimizeAcquisition } from "./optimize-acquisition.js";
 import { DEFAULT_MINIMUM_NOISE_VAR } from "./prior.js";
@@ -46,10 +47,42 @@ export interface GPSamplerOptions {
   constraintsFunc?: ConstraintsFunc;
   /** Log a warning when a parameter is sampled by the independent sampler (default true). */
   warnIndependentSampling?: boolean;
-  /** Quasi-random points scored before the local searches (default 2048). */
+  /**
+   * Quasi-random points scored before the local searches (default 2048, as Optuna), up to 50
+   * trials; fewer beyond (effort.ts).
+   */
   nPreliminarySamples?: number;
-  /** Local searches of the acquisition per trial (default 10). */
+  /** Local searches of the acquisition per trial (default 10, as Optuna), up to 50 trials; fewer beyond. */
   nLocalSearch?: number;
+}
+
+/** What the sampler keeps between trials for one GP (the objective's or a constraint's). */
+interface GpState {
+  fit: FitResult;
+  /** Training points at the last fit. */
+  fittedAt: number;
+  /** The posterior of the last trial (without pending points), to extend. */
+  posterior: GpPosterior;
+}
+
+/** The given rows of the data (all of them when `rows` is null). */
+function subset(data: GpData, rows: Int32Array | null): GpData {
+  if (rows === null) return data;
+  const { d } = data;
+  const x = new Float64Array(rows.length * d);
+  const y = new Float64Array(rows.length);
+  rows.forEach((row, i) => {
+    x.set(data.x.subarray(row * d, (row + 1) * d), i * d);
+    y[i] = data.y[row];
+  });
+  return { x, y, n: rows.length, d, isCategorical: data.isCategorical };
+}
+
+/** Whether the first rows of `x` are `prefix`. */
+function startsWith(x: Float64Array, prefix: Float64Array): boolean {
+  if (prefix.length > x.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (x[i] !== prefix[i]) return false;
+  return true;
 }
 
 /** Standardized copy of values: (v − mean)/std, std floored at 1e-10. */
@@ -115,7 +148,10 @@ function storedConstraints(trial: FrozenTrial, count: number | null): number[] |
  * concurrent trials spread out.
  *
  * Hyperparameters are warm-started from this sampler's previous fit (as Optuna does): a
- * seeded sampler on the same sequence of results gives the same suggestions.
+ * seeded sampler on the same sequence of results gives the same suggestions. Beyond 50
+ * trials they are refitted only as the data grow by 10%, the factorization of K is extended
+ * instead of recomputed, and the acquisition search shrinks (effort.ts says how): late trials
+ * cost O(n²) instead of O(n³).
  */
 export class GPSampler implements Sampler {
   readonly seed: number;
@@ -127,7 +163,7 @@ export class GPSampler implements Sampler {
   private readonly warnIndependent: boolean;
   private readonly nPreliminarySamples: number;
   private readonly nLocalSearch: number;
-  private readonly cache = new Map<string, FitResult>();
+  private readonly cache = new Map<string, GpState>();
   private warnedMultiObjective = false;
 
   constructor(options: GPSamplerOptions = {}) {
@@ -207,16 +243,27 @@ export class GPSampler implements Sampler {
       const data: GpData = { x, y: targets, n, d, isCategorical };
       const cacheKey = `${key}|${spaceKey}`;
       const previous = this.cache.get(cacheKey);
-      const fit = fitGp(data, {
-        minimumNoise: DEFAULT_MINIMUM_NOISE_VAR,
-        deterministic: this.deterministicObjective,
-        initial: previous?.params ?? null,
-        corrections: previous?.corrections ?? null,
-      });
-      this.cache.set(cacheKey, fit);
-      const posterior = new GpPosterior(data, fit.params);
-      if (running.length === 0) return posterior;
-      return believerPosterior(posterior, pending, running.length);
+      let state: GpState;
+      if (previous === undefined || refitDue(n, previous.fittedAt)) {
+        const fit = fitGp(subset(data, fitRows(n)), {
+          minimumNoise: DEFAULT_MINIMUM_NOISE_VAR,
+          deterministic: this.deterministicObjective,
+          initial: previous?.fit.params ?? null,
+          corrections: previous?.fit.corrections ?? null,
+        });
+        state = { fit, fittedAt: n, posterior: new GpPosterior(data, fit.params) };
+      } else {
+        // Same hyperparameters: extend the last factorization when the old points come first.
+        const last = previous.posterior;
+        const extended = startsWith(x, last.data.x) ? last.extend(data) : null;
+        state = {
+          ...previous,
+          posterior: extended ?? new GpPosterior(data, previous.fit.params),
+        };
+      }
+      this.cache.set(cacheKey, state);
+      if (running.length === 0) return state.posterior;
+      return believerPosterior(state.posterior, pending, running.length);
     };
 
     const objective = fitPosterior("objective", y);
@@ -238,15 +285,16 @@ export class GPSampler implements Sampler {
     if (bestIndex >= 0) terms.unshift(new LogEi(objective, y[bestIndex]));
     const acquisition = terms.length === 1 ? terms[0] : new SumAcquisition(terms, d);
     const warmStarts = bestIndex >= 0 ? [x.slice(bestIndex * d, (bestIndex + 1) * d)] : [];
+    const nLocalSearch = localSearches(n, this.nLocalSearch);
     const found = optimizeAcquisition(
       acquisition,
       space,
       objective.params.inverseSquaredLengthscales,
       {
         rng: new Rng(this.seed, trial.number, "gp"),
-        nPreliminarySamples: this.nPreliminarySamples,
-        nLocalSearch: this.nLocalSearch,
-        warmStarts: this.nLocalSearch > 1 ? warmStarts : [],
+        nPreliminarySamples: screeningSamples(n, this.nPreliminarySamples),
+        nLocalSearch,
+        warmStarts: nLocalSearch > 1 ? warmStarts : [],
       },
     );
     return space.decode(found.x);
@@ -333,8 +381,6 @@ function believerPosterior(posterior: GpPosterior, pending: Float64Array, m: num
   const y = new Float64Array(data.n + m);
   y.set(data.y);
   y.set(mean, data.n);
-  return new GpPosterior(
-    { x, y, n: data.n + m, d: data.d, isCategorical: data.isCategorical },
-    params,
-  );
+  const extended = { x, y, n: data.n + m, d: data.d, isCategorical: data.isCategorical };
+  return posterior.extend(extended) ?? new GpPosterior(extended, params);
 }

@@ -14,6 +14,8 @@
 import {
   cholesky,
   invertLowerPacked,
+  packedLowerMatVec,
+  packedLowerTransposedMatVec,
   solveLower,
   solveLowerTransposed,
 } from "../../math/linalg/cholesky.js";
@@ -188,7 +190,15 @@ export class GpPosterior {
   private lInvColumns: Float64Array | null = null;
   private readonly layout: WasmLayout;
 
-  constructor(data: GpData, params: KernelParams) {
+  /**
+   * Factorizes K for `data` and `params` (O(n³)), or takes `factors` (K⁻¹y and L⁻¹ packed by
+   * rows) already computed for them.
+   */
+  constructor(
+    data: GpData,
+    params: KernelParams,
+    factors: { alpha: Float64Array; lInv: Float64Array } | null = null,
+  ) {
     this.data = data;
     this.params = params;
     const { n } = data;
@@ -197,7 +207,12 @@ export class GpPosterior {
     const diagonal = s + params.noiseVar;
     this.layout = wasmLayout(n, data.d, (n * (n + 1)) / 2);
     const wasm = wasmKernels();
-    const factored = wasm === null ? null : this.factorInWasm(wasm, diagonal);
+    const factored =
+      factors !== null
+        ? ([factors.alpha, factors.lInv] as const)
+        : wasm === null
+          ? null
+          : this.factorInWasm(wasm, diagonal);
     if (factored !== null) {
       [this.alpha, this.lInv] = factored;
     } else {
@@ -216,6 +231,59 @@ export class GpPosterior {
     this.v = new Float64Array(n);
     this.beta = new Float64Array(n);
     this.slopes = new Float64Array(n);
+  }
+
+  /**
+   * The posterior with the same hyperparameters on `data`, whose first n rows are this
+   * posterior's training points and whose targets may all differ: L⁻¹ grows by one row per
+   * new point (block inversion of the bordered factor, O(n²) each: with K = LLᵀ and the new
+   * point's kernel column k, l = L⁻¹k, λ = √(k(x, x) + noise − ‖l‖²), the new row of L⁻¹ is
+   * (−(L⁻ᵀl)ᵀ/λ, 1/λ)), then K⁻¹y = L⁻ᵀL⁻¹y; no O(n³) refactorization. Null when a new
+   * point makes K numerically singular (λ² ≤ 1e-10 of the diagonal): factorize afresh then,
+   * with jitter.
+   */
+  extend(data: GpData): GpPosterior | null {
+    const old = this.data.n;
+    const { n, x } = data;
+    const s = this.params.kernelScale;
+    const diagonal = s + this.params.noiseVar;
+    const lInv = new Float64Array((n * (n + 1)) / 2);
+    lInv.set(this.lInv);
+    const column = new Float64Array(n);
+    const l = new Float64Array(n);
+    const back = new Float64Array(n);
+    for (let i = old; i < n; i++) {
+      for (let j = 0; j < i; j++) column[j] = matern(s, this.pairDistance(x, i, j));
+      packedLowerMatVec(lInv, i, column, l);
+      let squared = 0;
+      for (let j = 0; j < i; j++) squared += l[j] * l[j];
+      const pivot = diagonal - squared;
+      if (!(pivot > 1e-10 * diagonal)) return null;
+      const lambda = Math.sqrt(pivot);
+      packedLowerTransposedMatVec(lInv, i, l, back);
+      const row = (i * (i + 1)) / 2;
+      for (let j = 0; j < i; j++) lInv[row + j] = -back[j] / lambda;
+      lInv[row + i] = 1 / lambda;
+    }
+    const v = packedLowerMatVec(lInv, n, data.y, new Float64Array(n));
+    const alpha = packedLowerTransposedMatVec(lInv, n, v, new Float64Array(n));
+    return new GpPosterior(data, this.params, { alpha, lInv });
+  }
+
+  /** r² between rows i and j of `x` (dimension d) under this posterior's lengthscales. */
+  private pairDistance(x: Float64Array, i: number, j: number): number {
+    const { d, isCategorical } = this.data;
+    const ils = this.params.inverseSquaredLengthscales;
+    const oa = i * d;
+    const ob = j * d;
+    let r2 = 0;
+    for (let c = 0; c < d; c++) {
+      const diff = x[oa + c] - x[ob + c];
+      if (isCategorical[c]) {
+        if (diff !== 0) r2 += ils[c];
+      } else r2 += ils[c] * diff * diff;
+    }
+    return r2;
   }
 
   /**
