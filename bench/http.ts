@@ -4,15 +4,19 @@
  * 32 concurrent ones each, on SQLite and on PostgreSQL (when SKIPJACK_BENCH_POSTGRES_URL or
  * SKIPJACK_TEST_POSTGRES_URL is set). RandomSampler, one float, so the sampler costs the same.
  * "app, no socket" sends the same requests through the Hono app in this process: the cost of
- * routing, validation and JSON alone, without the network and the second process.
+ * routing, validation and JSON alone, without the network and the second process. "node:http,
+ * no work" is the floor of any HTTP layer in Node: a bare node:http server in its own process
+ * that reads each body and answers a fixed trial, with no framework, no storage and no study.
  *
  * The modes take turns in rounds on studies open side by side (see `measure`), and each row
- * has the CPU time per pair of the processes doing the work: with 32 clients and no work
- * between ask and tell the storage's process is busy all the time, so a pair's median latency
- * is about 32 pairs' worth of that process's time, and the added median is about 32 times the
- * CPU the HTTP layer adds to the server per pair.
+ * has the CPU time per pair of the server's process (the one that holds the storage: this one
+ * for the library and the in-process app) and, over HTTP, of the clients' process (this one):
+ * with 32 clients and no work between ask and tell the server's process is busy all the time,
+ * so a pair's median latency is about 32 pairs' worth of that process's time, and the added
+ * median is about 32 times the CPU the HTTP layer adds to the server per pair.
  */
 import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
@@ -32,13 +36,15 @@ export interface HttpBenchRow {
   medianMs: number;
   p99Ms: number;
   perSecond: number;
-  /** CPU time of the processes doing the work (benchmark and `skipjack serve`) per pair. */
-  cpuMs: number | null;
-  /** This mode's median minus the library's, on the other rows. */
+  /** CPU time per pair of the server's process: `skipjack serve`, or this one without HTTP. */
+  serverCpuMs: number | null;
+  /** CPU time per pair of the HTTP clients' process (this one); null without sockets. */
+  clientCpuMs: number | null;
+  /** This mode's median minus the library's, on the other rows; null for the library and floor. */
   addedMs: number | null;
 }
 
-type Mode = "library" | "HTTP" | "app, no socket";
+type Mode = "library" | "HTTP" | "app, no socket" | "node:http, no work";
 
 const CLIENTS = 32;
 /** Each client count is measured in this many rounds, the modes taking turns within each. */
@@ -74,7 +80,10 @@ interface Side {
 interface Tally {
   latencies: number[];
   seconds: number;
-  cpuSeconds: number | null;
+  /** This process's CPU seconds. */
+  ownCpu: number;
+  /** The server process's CPU seconds (null: no server process, or no /proc). */
+  serverCpu: number | null;
   pairs: number;
 }
 
@@ -83,7 +92,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Runs `pair` `total` times from `clients` concurrent loops (each loop starts its next pair
  * when its last one ends, or `pauseMs` later on average, as a worker evaluating its trial
- * does); adds the latencies, wall time and CPU time (this process, plus the server's) to
+ * does); adds the latencies, wall time and CPU time (this process, and the server's) to
  * `tally`. Only the pairs are timed, not the pauses.
  */
 async function load(
@@ -112,18 +121,27 @@ async function load(
   tally.seconds += (performance.now() - begin) / 1000;
   tally.pairs += total;
   const cpu = process.cpuUsage(cpu0);
+  tally.ownCpu += (cpu.user + cpu.system) / 1e6;
   const server1 = side.serverPid === undefined ? 0 : processCpuSeconds(side.serverPid);
-  if (server0 === null || server1 === null || tally.cpuSeconds === null) tally.cpuSeconds = null;
-  else tally.cpuSeconds += (cpu.user + cpu.system) / 1e6 + (server1 - server0);
+  if (side.serverPid === undefined || server0 === null || server1 === null) {
+    tally.serverCpu = null;
+  } else if (tally.serverCpu !== null) tally.serverCpu += server1 - server0;
 }
 
-function summary(tally: Tally) {
+function summary(tally: Tally, overSockets: boolean) {
   const sorted = [...tally.latencies].sort((a, b) => a - b);
+  const perPair = (seconds: number) => (1000 * seconds) / tally.pairs;
   return {
     medianMs: percentile(sorted, 0.5),
     p99Ms: percentile(sorted, 0.99),
     perSecond: tally.pairs / tally.seconds,
-    cpuMs: tally.cpuSeconds === null ? null : (1000 * tally.cpuSeconds) / tally.pairs,
+    // Without sockets this process is the server; with them, the clients.
+    serverCpuMs: overSockets
+      ? tally.serverCpu === null
+        ? null
+        : perPair(tally.serverCpu)
+      : perPair(tally.ownCpu),
+    clientCpuMs: overSockets ? perPair(tally.ownCpu) : null,
   };
 }
 
@@ -143,7 +161,7 @@ async function measure(sides: ReadonlyMap<Mode, Side>, total: number) {
   const results: { clients: string; mode: Mode; tally: Tally }[] = [];
   const phase = async (label: string, clients: number, pairs: number, pauseMs: number) => {
     const tallies = new Map<Mode, Tally>(
-      modes.map((m) => [m, { latencies: [], seconds: 0, cpuSeconds: 0, pairs: 0 }]),
+      modes.map((m) => [m, { latencies: [], seconds: 0, ownCpu: 0, serverCpu: 0, pairs: 0 }]),
     );
     for (let round = 0; round < ROUNDS; round++) {
       for (let k = 0; k < modes.length; k++) {
@@ -156,7 +174,7 @@ async function measure(sides: ReadonlyMap<Mode, Side>, total: number) {
     return tallies.get("library")!;
   };
   await phase("1", 1, Math.ceil(total / 2), 0);
-  const saturated = summary(await phase(String(CLIENTS), CLIENTS, total, 0));
+  const saturated = summary(await phase(String(CLIENTS), CLIENTS, total, 0), false);
   // CLIENTS clients each pausing p ms offer about CLIENTS / p pairs per ms.
   const pauseMs = Math.round((2 * 1000 * CLIENTS) / saturated.perSecond);
   await phase(`${CLIENTS}, ${pauseMs} ms apart`, CLIENTS, Math.ceil(total / 2), pauseMs);
@@ -181,13 +199,13 @@ async function library(url: string): Promise<Side & { close(): Promise<void> }> 
   };
 }
 
-function startServe(
-  url: string,
-  token: string,
+/** Starts a server process that prints its URL as its first line. */
+function startServer(
+  args: readonly string[],
+  env: Record<string, string>,
 ): Promise<{ stop(): Promise<void>; url: string; pid: number }> {
-  const bin = fileURLToPath(new URL("../bin/skipjack.js", import.meta.url));
-  const child = spawn(process.execPath, [bin, "serve", "--storage", url, "--port", "0", "-q"], {
-    env: { ...process.env, SKIPJACK_SERVE_TOKEN: token },
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -205,9 +223,46 @@ function startServe(
           },
         });
     });
-    child.on("exit", (code) => reject(new Error(`skipjack serve exited with ${code}`)));
+    child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}`)));
   });
 }
+
+function startServe(url: string, token: string) {
+  const bin = fileURLToPath(new URL("../bin/skipjack.js", import.meta.url));
+  return startServer([bin, "serve", "--storage", url, "--port", "0", "-q"], {
+    SKIPJACK_SERVE_TOKEN: token,
+  });
+}
+
+/**
+ * The floor: node:http alone, reading each JSON body and answering a fixed trial of the same
+ * size as the API's (201 to an ask), keep-alive as `skipjack serve` keeps it.
+ */
+const FLOOR_SERVER = `
+const { createServer } = require("node:http");
+let number = 0;
+const server = createServer((req, res) => {
+  let text = "";
+  req.setEncoding("utf8");
+  req.on("data", (chunk) => { text += chunk; });
+  req.on("end", () => {
+    const body = JSON.parse(text || "{}");
+    const told = req.url.endsWith("/tell");
+    const answer = JSON.stringify({
+      study: "floor", number: told ? 0 : number++, state: told ? "COMPLETE" : "RUNNING",
+      params: { x: 0.5 }, values: told ? [body.values] : null, intermediate_values: {},
+      user_attrs: {}, datetime_start: new Date().toISOString(),
+      datetime_complete: told ? new Date().toISOString() : null,
+    });
+    res.writeHead(req.url.endsWith("/trials") ? 201 : 200, {
+      "content-type": "application/json", "content-length": Buffer.byteLength(answer),
+    });
+    res.end(answer);
+  });
+});
+server.keepAliveTimeout = 60000;
+server.listen(0, "127.0.0.1", () => console.log("http://127.0.0.1:" + server.address().port));
+`;
 
 /** A pair of requests for the trial API, by whatever sends one request. */
 function pairOver(
@@ -222,9 +277,11 @@ function pairOver(
   };
 }
 
-async function http(url: string): Promise<Side & { close(): Promise<void> }> {
+/** Clients of `skipjack serve` at `url` (a storage), or of the floor server when it is null. */
+async function http(url: string | null): Promise<Side & { close(): Promise<void> }> {
   const token = randomToken();
-  const server = await startServe(url, token);
+  const server =
+    url === null ? await startServer(["-e", FLOOR_SERVER], {}) : await startServe(url, token);
   const headers = { "content-type": "application/json", authorization: `Bearer ${token}` };
   // node:http with keep-alive, as a worker's client (Python's http.client) talks to the server;
   // undici's fetch costs about 1 ms of client CPU per request on its own.
@@ -232,8 +289,17 @@ async function http(url: string): Promise<Side & { close(): Promise<void> }> {
   const base = new URL(server.url);
   const post = (path: string, body: unknown) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
+      // A fresh idempotency key per call, as the Python client sends (the server hashes and
+      // keeps each one).
       const req = request(
-        { host: base.hostname, port: base.port, path, method: "POST", agent, headers },
+        {
+          host: base.hostname,
+          port: base.port,
+          path,
+          method: "POST",
+          agent,
+          headers: { ...headers, "idempotency-key": randomUUID() },
+        },
         (res) => {
           let text = "";
           res.setEncoding("utf8");
@@ -316,6 +382,7 @@ async function compare(label: string, url: string, total: number): Promise<HttpB
       ["library", library],
       ["app, no socket", inProcess],
       ["HTTP", http],
+      ["node:http, no work", () => http(null)],
     ] as const) {
       const side = await open(url);
       opened.push(side);
@@ -325,13 +392,16 @@ async function compare(label: string, url: string, total: number): Promise<HttpB
     const rows: HttpBenchRow[] = [];
     for (const { clients, mode, tally } of results) {
       const base = results.find((r) => r.clients === clients && r.mode === "library")!;
-      const row = summary(tally);
+      const row = summary(tally, mode === "HTTP" || mode === "node:http, no work");
       rows.push({
         storage: label,
         clients,
         mode,
         ...row,
-        addedMs: mode === "library" ? null : row.medianMs - summary(base.tally).medianMs,
+        addedMs:
+          mode === "library" || mode === "node:http, no work"
+            ? null
+            : row.medianMs - summary(base.tally, false).medianMs,
       });
     }
     return rows;

@@ -142,7 +142,7 @@ if (wanted("gp")) {
   const label = (threads: string): string =>
     `Optuna ${optuna!.version}, ${threads === "default" ? "default threads" : `${threads} thread`} (${optuna!.threads[threads]})`;
   printTable(
-    `GPSampler whole-trial wall time (ask + objective + tell), Hartmann6, ms per trial: mean of the window, median of ${result.repeats} studies; load average ${formatNumber(result.load[0])} before, ${formatNumber(result.load[1])} after`,
+    `GPSampler whole-trial wall time (ask + objective + tell), Hartmann6, ms per trial: mean of the window, median of ${result.repeats} studies (Optuna with default threads: 1 study); load average ${formatNumber(result.load[0])} before, ${formatNumber(result.load[1])} after`,
     [
       "trials",
       "skipjack",
@@ -234,7 +234,7 @@ if (wanted("http")) {
   const { measureHttp } = await import("./http.js");
   const rows = await measureHttp(quick);
   printTable(
-    "ask + tell through skipjack serve (HTTP, keep-alive; another process) and through the app in-process, vs the library call; RandomSampler, one float",
+    "ask + tell through skipjack serve (HTTP, keep-alive; another process), through the app in-process, and a bare node:http server that does no work, vs the library call; RandomSampler, one float",
     [
       "storage",
       "clients",
@@ -242,7 +242,8 @@ if (wanted("http")) {
       "median ms",
       "p99 ms",
       "pairs/s",
-      "CPU ms/pair",
+      "server CPU ms/pair",
+      "clients CPU ms/pair",
       "adds (median ms)",
       "target",
     ],
@@ -253,9 +254,10 @@ if (wanted("http")) {
       r.medianMs,
       r.p99Ms,
       r.perSecond,
-      r.cpuMs ?? "-",
+      r.serverCpuMs ?? "-",
+      r.clientCpuMs ?? "-",
       r.addedMs ?? "-",
-      r.mode === "library" ? "-" : "<= 2",
+      r.addedMs === null ? "-" : "<= 2",
     ]),
   );
 }

@@ -8,7 +8,7 @@ import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
-import { bearerToken, tokensEqual } from "./auth.js";
+import { bearerToken, digestsEqual, tokenDigest } from "./auth.js";
 import { badRequest, errorBody, errorResponse, HttpError, toHttpError } from "./errors.js";
 import {
   checkKey,
@@ -61,6 +61,7 @@ function authorize(
   route: Route,
   params: Record<string, string>,
   auth: AuthOptions,
+  serverDigest: Buffer | undefined,
   registry: Registry,
 ): void {
   if (auth.noAuth === true || route.public === true) return;
@@ -70,10 +71,11 @@ function authorize(
       "This server needs a token: send the header Authorization: Bearer <token> (skipjack serve's --token, or SKIPJACK_API_TOKEN).",
     );
   }
-  if (auth.token !== undefined && tokensEqual(given, auth.token)) return;
+  const digest = tokenDigest(given);
+  if (serverDigest !== undefined && digestsEqual(digest, serverDigest)) return;
   if (route.trialScoped === true) {
     const lease = registry.lease(params["study"]!, trialNumber(params["number"]));
-    if (lease !== undefined && tokensEqual(given, lease.token)) return;
+    if (lease !== undefined && digestsEqual(digest, lease.digest)) return;
   }
   throw unauthorized("The token was refused: it is not this server's token, nor this trial's.");
 }
@@ -171,6 +173,7 @@ export function createTrialApp(options: AppOptions): Hono {
     return c.json(document as object);
   });
   const idempotency = new IdempotencyStore(options.idempotency);
+  const serverDigest = options.token === undefined ? undefined : tokenDigest(options.token);
   for (const r of ROUTES) {
     const honoPath = r.path.replace(/\{(\w+)\}/g, ":$1");
     const status = r.status ?? 200;
@@ -180,7 +183,7 @@ export function createTrialApp(options: AppOptions): Hono {
     };
     app[r.method](honoPath, async (c) => {
       const params = c.req.param() as Record<string, string>;
-      authorize(c, r, params, options, registry);
+      authorize(c, r, params, options, serverDigest, registry);
       const text = r.body === undefined ? "" : await c.req.text();
       const header = r.method === "post" ? c.req.header("idempotency-key") : undefined;
       if (header === undefined) return c.json((await act(params, text)) as object, status);

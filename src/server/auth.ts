@@ -12,13 +12,22 @@ export function randomToken(): string {
 }
 
 /**
- * Whether two tokens are equal, in time that depends on neither: both are hashed first so
- * that lengths differing cannot show either (timingSafeEqual needs equal lengths).
+ * The SHA-256 digest a token is compared by. Comparing digests (fixed length) with
+ * timingSafeEqual takes time that shows neither token nor its length; the server computes
+ * the digest of its own tokens once, and of the given one once per request.
  */
+export function tokenDigest(token: string): Buffer {
+  return createHash("sha256").update(token, "utf8").digest();
+}
+
+/** Whether two digests of `tokenDigest` are equal, in constant time. */
+export function digestsEqual(given: Buffer, expected: Buffer): boolean {
+  return timingSafeEqual(given, expected);
+}
+
+/** Whether two tokens are equal, in time that depends on neither (see `tokenDigest`). */
 export function tokensEqual(given: string, expected: string): boolean {
-  const a = createHash("sha256").update(given, "utf8").digest();
-  const b = createHash("sha256").update(expected, "utf8").digest();
-  return timingSafeEqual(a, b);
+  return digestsEqual(tokenDigest(given), tokenDigest(expected));
 }
 
 /** The token of an `Authorization: Bearer <token>` header, or undefined. */

@@ -12,7 +12,7 @@ import type { FrozenTrial } from "../trial/frozen.js";
 import { LiveTrial } from "../trial/live-trial.js";
 import { isFinished, type StudyDirection, TrialState } from "../trial/state.js";
 import type { Trial } from "../trial/trial.js";
-import { randomToken } from "./auth.js";
+import { randomToken, tokenDigest } from "./auth.js";
 import { finished, HttpError, notFound } from "./errors.js";
 import { prunerByName, samplerByName } from "./study-config.js";
 
@@ -64,6 +64,8 @@ export interface HeldTrial {
 
 interface LeaseState {
   readonly token: string;
+  /** The token's digest, computed once (requests are checked against it). */
+  readonly digest: Buffer;
   readonly hooks: LeaseHooks;
   outcome: TellOutcome | undefined;
   released: boolean;
@@ -184,7 +186,7 @@ export class Registry {
   }
 
   /** The lease on a trial, when a runner lent it (for per-trial tokens). */
-  lease(study: string, number: number): { token: string } | undefined {
+  lease(study: string, number: number): { token: string; digest: Buffer } | undefined {
     const lent = this.leases.get(key(study, number));
     return lent === undefined || lent.lease.released ? undefined : lent.lease;
   }
@@ -283,7 +285,14 @@ export class Registry {
   /** Lends a trial started by a runner to one child process. */
   lend(study: Study, trial: Trial, hooks: LeaseHooks, url: string): TrialLease {
     const k = key(study.studyName, trial.number);
-    const state: LeaseState = { token: randomToken(), hooks, outcome: undefined, released: false };
+    const token = randomToken();
+    const state: LeaseState = {
+      token,
+      digest: tokenDigest(token),
+      hooks,
+      outcome: undefined,
+      released: false,
+    };
     const held = { study, trial, lease: state };
     this.leases.set(k, held);
     if (!this.studies.has(study.studyName)) {
