@@ -111,8 +111,7 @@ export interface StudySummary {
   counts: StateCounts;
   /**
    * Single objective: the best COMPLETE trial (0 or 1 entries). Several objectives: the
-   * Pareto front of COMPLETE feasible trials (constraints, where recorded, are honoured), in
-   * trial order.
+   * Pareto front of COMPLETE trials, in trial order (as `study.bestTrial` / `bestTrials`).
    */
   best: BestTrial[];
   /** Start of the earliest trial, or null without trials. */
