@@ -25,7 +25,8 @@ export interface IntermediateValuesOptions {
   /**
    * Beyond `perTrialTraces`, the curves are drawn as one trace per state (lines separated by
    * gaps, WebGL when large), and at most this many curves, evenly spread over the trials'
-   * numbers: 100,000 overlapping curves show no more than 2,000 do. Default 2,000.
+   * numbers (running trials always drawn): 100,000 overlapping curves show no more than 2,000
+   * do. Default 2,000.
    */
   maxLines?: number;
 }
@@ -66,7 +67,8 @@ export function intermediateValuesFigure(
     });
     return { data, layout };
   }
-  const shown = evenSample(trials, options.maxLines ?? 2000);
+  // Running trials are the ones being watched: always drawn.
+  const shown = evenSample(trials, options.maxLines ?? 2000, (t) => t.state === "RUNNING");
   const groups = new Map<string, FrozenTrial[]>();
   for (const trial of shown) {
     const key = isFeasible(trial) ? trial.state : "Infeasible";

@@ -102,7 +102,7 @@ export function parallelCoordinateFigure(
         values: codes,
         range: [0, Math.max(0, scale.categories.length - 1)],
         tickvals,
-        ticktext: scale.categories.map((c) => truncateLabel(c)),
+        ticktext: scale.categories,
       });
     } else if (scale.type === "log") {
       dimensions.push(

@@ -7,7 +7,6 @@ import type { FrozenTrial } from "../trial/frozen.js";
 import {
   axisOf,
   checkTarget,
-  choiceLabel,
   DEFAULT_TARGET_NAME,
   escapeText,
   evenSample,
