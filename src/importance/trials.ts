@@ -6,7 +6,6 @@
 import type { Distribution, SearchSpace } from "../distributions/index.js";
 import { distributionsEqual } from "../distributions/index.js";
 import { InvalidArgumentError } from "../errors/index.js";
-import { intersectionSearchSpace } from "../samplers/search-space/intersection.js";
 import type { StudySnapshot } from "../study/snapshot.js";
 import type { FrozenTrial } from "../trial/frozen.js";
 import { TrialState } from "../trial/state.js";
@@ -54,9 +53,7 @@ export function assessedSpace(
 ): SearchSpace {
   checkParams(params);
   const complete = completeTrials(study);
-  if (params === undefined) {
-    return intersectionSearchSpace(complete, { includePruned: false, includeSingle: true });
-  }
+  if (params === undefined) return sharedSpace(complete);
   if (params.length === 0) return {};
   let found: Map<string, Distribution> | null = null;
   for (const trial of complete) {
@@ -97,4 +94,26 @@ export function usableTrials(
       names.every((name) => trial.params[name] !== undefined) &&
       Number.isFinite(targetValue(trial, target)),
   );
+}
+
+/**
+ * The parameters every trial has with the same distribution, ordered by name (the
+ * intersection search space of the COMPLETE trials, single values included, as Optuna's
+ * importance evaluators use it). Trials of one study usually share distribution objects, so
+ * identity is checked before equality.
+ */
+function sharedSpace(trials: readonly FrozenTrial[]): SearchSpace {
+  if (trials.length === 0) return {};
+  const common = new Map(Object.entries(trials[0]!.distributions));
+  for (let t = 1; t < trials.length && common.size > 0; t++) {
+    const distributions = trials[t]!.distributions;
+    for (const [name, distribution] of common) {
+      const other = distributions[name];
+      if (other === distribution) continue;
+      if (other === undefined || !distributionsEqual(distribution, other)) common.delete(name);
+    }
+  }
+  const space: SearchSpace = {};
+  for (const name of [...common.keys()].sort()) space[name] = common.get(name)!;
+  return space;
 }

@@ -22,7 +22,7 @@ import {
   targetValue,
 } from "../trials.js";
 import type { ImportanceEvaluator, ImportanceTarget } from "../types.js";
-import { countOnGrid, gridSize } from "./grid.js";
+import { gridIndexer, gridSize } from "./grid.js";
 import { topQuantile } from "./quantile.js";
 import { gridPdf, pearsonDivergence } from "./scott-parzen.js";
 
@@ -113,36 +113,25 @@ export class PedAnovaImportanceEvaluator implements ImportanceEvaluator {
     const quantile = nTarget / nRegion;
     for (const name of names) {
       let importance = 0;
-      for (const regime of regimes(name, region)) {
-        const targetValues: ParamValue[] = [];
-        const regionValues: ParamValue[] = [];
-        for (const i of regime.members) {
-          const value = region[i]!.params[name]!;
-          regionValues.push(value);
-          if (regionIsTarget[i]) targetValues.push(value);
+      for (const regime of countRegimes(name, region, regionIsTarget)) {
+        if (regime.nRegion < MIN_TRIALS_IN_REGIME || regime.top === null || regime.nTop === 0) {
+          continue;
         }
-        if (regime.distribution.single() || targetValues.length === 0) continue;
-        const alpha = targetValues.length / nTarget;
-        const beta = regionValues.length / nRegion;
-        importance +=
-          ((alpha * alpha) / beta) *
-          this.divergence(regime.distribution, targetValues, regionValues);
+        const alpha = regime.nTop / nTarget;
+        const beta = regime.nRegion / nRegion;
+        importance += ((alpha * alpha) / beta) * this.divergence(regime);
       }
       importances.set(name, importance * quantile * quantile);
     }
     return sortByImportance([...importances]);
   }
 
-  private divergence(
-    distribution: Distribution,
-    targetValues: readonly ParamValue[],
-    regionValues: readonly ParamValue[],
-  ): number {
-    const size = gridSize(distribution, N_STEPS);
-    const categorical = distribution.kind === "categorical";
-    const top = gridPdf(countOnGrid(distribution, targetValues, size), categorical, PRIOR_WEIGHT);
+  private divergence(regime: RegimeCounts): number {
+    const categorical = regime.distribution.kind === "categorical";
+    const top = gridPdf(regime.top!, categorical, PRIOR_WEIGHT);
+    const size = top.length;
     const local = this.evaluateOnLocal
-      ? gridPdf(countOnGrid(distribution, regionValues, size), categorical, PRIOR_WEIGHT)
+      ? gridPdf(regime.region!, categorical, PRIOR_WEIGHT)
       : new Float64Array(size).fill(1 / size);
     return pearsonDivergence(top, local);
   }
@@ -169,22 +158,34 @@ function resolveParams(study: StudySnapshot, params: readonly string[] | undefin
   return [...params];
 }
 
-/** Trials (indices into `trials`) that have parameter `name` with one distribution. */
-interface Regime {
+/**
+ * The trials that have a parameter with one distribution (a regime), counted on that
+ * distribution's grid: all of them, and those among the top trials.
+ */
+interface RegimeCounts {
   readonly distribution: Distribution;
-  readonly members: number[];
+  /** Grid counts; null for a single-valued distribution, which has nothing to assess. */
+  readonly top: Float64Array | null;
+  readonly region: Float64Array | null;
+  readonly index: ((value: ParamValue) => number) | null;
+  nTop: number;
+  nRegion: number;
 }
 
 /**
- * The regimes of a parameter among `trials`: one per distinct distribution it has, trials
- * without it (the inactive regime, which adds nothing) left out, as are regimes of fewer than
- * two trials.
+ * The regimes of parameter `name` among the region's trials: one per distinct distribution it
+ * has. Trials without it (the inactive regime) add nothing and are not counted.
  */
-function regimes(name: string, trials: readonly FrozenTrial[]): Regime[] {
-  const found: Regime[] = [];
-  let last: Regime | undefined;
+function countRegimes(
+  name: string,
+  trials: readonly FrozenTrial[],
+  isTarget: readonly boolean[],
+): RegimeCounts[] {
+  const found: RegimeCounts[] = [];
+  let last: RegimeCounts | undefined;
   for (let i = 0; i < trials.length; i++) {
-    const distribution = trials[i]!.distributions[name];
+    const trial = trials[i]!;
+    const distribution = trial.distributions[name];
     if (distribution === undefined) continue;
     if (
       last === undefined ||
@@ -194,11 +195,26 @@ function regimes(name: string, trials: readonly FrozenTrial[]): Regime[] {
         (r) => r.distribution === distribution || distributionsEqual(r.distribution, distribution),
       );
       if (last === undefined) {
-        last = { distribution, members: [] };
+        const single = distribution.single();
+        const size = gridSize(distribution, N_STEPS);
+        last = {
+          distribution,
+          top: single ? null : new Float64Array(size),
+          region: single ? null : new Float64Array(size),
+          index: single ? null : gridIndexer(distribution, size),
+          nTop: 0,
+          nRegion: 0,
+        };
         found.push(last);
       }
     }
-    last.members.push(i);
+    last.nRegion++;
+    if (isTarget[i]) last.nTop++;
+    if (last.index !== null) {
+      const g = last.index(trial.params[name]!);
+      last.region![g]! += 1;
+      if (isTarget[i]) last.top![g]! += 1;
+    }
   }
-  return found.filter((r) => r.members.length >= MIN_TRIALS_IN_REGIME);
+  return found;
 }

@@ -24,27 +24,22 @@ export function gridSize(distribution: Distribution, nSteps: number): number {
 }
 
 /**
- * How many of `values` fall on each of the `size` grid points of `distribution`. Numerical
- * values go to the nearest point, a value halfway between two points to the lower one.
+ * The grid point of a value of `distribution` on a grid of `size` points: numerical values go
+ * to the nearest point, a value halfway between two points to the lower one; a categorical
+ * value to its choice's index.
  */
-export function countOnGrid(
+export function gridIndexer(
   distribution: Distribution,
-  values: readonly ParamValue[],
   size: number,
-): Float64Array {
-  const counts = new Float64Array(size);
-  if (distribution.kind === "categorical") {
-    for (const value of values) counts[distribution.toInternalRepr(value)]! += 1;
-    return counts;
-  }
+): (value: ParamValue) => number {
+  if (distribution.kind === "categorical") return (value) => distribution.toInternalRepr(value);
   const { log } = distribution;
   const low = log ? Math.log(distribution.low) : distribution.low;
   const high = log ? Math.log(distribution.high) : distribution.high;
   const stepSize = (high - low) / (size - 1);
-  for (const value of values) {
+  return (value) => {
     const x = log ? Math.log(value as number) : (value as number);
     const index = Math.ceil((x - low) / stepSize - 0.5);
-    counts[index < 0 ? 0 : Math.min(index, size - 1)]! += 1;
-  }
-  return counts;
+    return index < 0 ? 0 : Math.min(index, size - 1);
+  };
 }

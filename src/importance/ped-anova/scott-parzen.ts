@@ -81,21 +81,26 @@ export function gridPdf(
     return pdf;
   }
   const sigma = scottBandwidth(indices, weights);
-  const mus = new Float64Array(nObserved + 1);
-  const sigmas = new Float64Array(nObserved + 1).fill(sigma);
-  for (let k = 0; k < nObserved; k++) mus[k] = indices[k]!;
-  // The prior: centred on the grid, as wide as the grid plus one step.
-  mus[nObserved] = 0.5 * (size - 1);
-  sigmas[nObserved] = size;
-  for (let k = 0; k <= nObserved; k++) {
-    const mu = mus[k]!;
-    const s = sigmas[k]!;
+  // Every observation kernel sits on a grid point with the same σ, so the mass it puts on a
+  // grid point depends only on their distance: one table of cell masses serves them all.
+  const offsets = new Float64Array(2 * size - 1);
+  for (let o = 1 - size; o < size; o++) {
+    offsets[o + size - 1] = Math.exp(logGaussMass((o - 0.5) / sigma, (o + 0.5) / sigma));
+  }
+  for (let k = 0; k < nObserved; k++) {
+    const mu = indices[k]!;
     // A discretized normal truncated to [−0.5, size − 0.5]: each point gets its cell's mass.
-    const logNorm = logGaussMass((-0.5 - mu) / s, (size - 0.5 - mu) / s);
-    for (let g = 0; g < size; g++) {
-      const logMass = logGaussMass((g - 0.5 - mu) / s, (g + 0.5 - mu) / s);
-      pdf[g]! += mixture[k]! * Math.exp(logMass - logNorm);
-    }
+    const norm = Math.exp(logGaussMass((-0.5 - mu) / sigma, (size - 0.5 - mu) / sigma));
+    const scale = mixture[k]! / norm;
+    for (let g = 0; g < size; g++) pdf[g]! += scale * offsets[g - mu + size - 1]!;
+  }
+  // The prior: centred on the grid, as wide as the grid plus one step.
+  const mu = 0.5 * (size - 1);
+  const s = size;
+  const logNorm = logGaussMass((-0.5 - mu) / s, (size - 0.5 - mu) / s);
+  for (let g = 0; g < size; g++) {
+    const logMass = logGaussMass((g - 0.5 - mu) / s, (g + 0.5 - mu) / s);
+    pdf[g]! += mixture[nObserved]! * Math.exp(logMass - logNorm);
   }
   return pdf;
 }
