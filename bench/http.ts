@@ -44,7 +44,10 @@ export interface HttpBenchRow {
   addedMs: number | null;
 }
 
-type Mode = "library" | "HTTP" | "app, no socket" | "node:http, no work";
+type Mode = "library" | "HTTP" | "HTTP, before" | "app, no socket" | "node:http, no work";
+
+/** Modes whose clients talk to another process over sockets. */
+const OVER_SOCKETS: ReadonlySet<Mode> = new Set(["HTTP", "HTTP, before", "node:http, no work"]);
 
 const CLIENTS = 32;
 /** Each client count is measured in this many rounds, the modes taking turns within each. */
@@ -227,8 +230,15 @@ function startServer(
   });
 }
 
-function startServe(url: string, token: string) {
-  const bin = fileURLToPath(new URL("../bin/skipjack.js", import.meta.url));
+/**
+ * `skipjack serve` of this checkout, or of the one at `root` (SKIPJACK_BENCH_HTTP_BEFORE: an
+ * earlier version of the code, measured in the same run as "HTTP, before").
+ */
+function startServe(url: string, token: string, root?: string) {
+  const bin =
+    root === undefined
+      ? fileURLToPath(new URL("../bin/skipjack.js", import.meta.url))
+      : join(root, "bin/skipjack.js");
   return startServer([bin, "serve", "--storage", url, "--port", "0", "-q"], {
     SKIPJACK_SERVE_TOKEN: token,
   });
@@ -278,10 +288,10 @@ function pairOver(
 }
 
 /** Clients of `skipjack serve` at `url` (a storage), or of the floor server when it is null. */
-async function http(url: string | null): Promise<Side & { close(): Promise<void> }> {
+async function http(url: string | null, root?: string): Promise<Side & { close(): Promise<void> }> {
   const token = randomToken();
   const server =
-    url === null ? await startServer(["-e", FLOOR_SERVER], {}) : await startServe(url, token);
+    url === null ? await startServer(["-e", FLOOR_SERVER], {}) : await startServe(url, token, root);
   const headers = { "content-type": "application/json", authorization: `Bearer ${token}` };
   // node:http with keep-alive, as a worker's client (Python's http.client) talks to the server;
   // undici's fetch costs about 1 ms of client CPU per request on its own.
@@ -316,7 +326,7 @@ async function http(url: string | null): Promise<Side & { close(): Promise<void>
       req.on("error", reject);
       req.end(JSON.stringify(body));
     });
-  const name = `http-bench-http-${process.pid}`;
+  const name = `http-bench-http-${root === undefined ? "" : "before-"}${process.pid}`;
   try {
     await post("/api/v1/studies", { name, sampler: "random", sampler_kwargs: { seed: 0 } });
   } catch (error) {
@@ -378,10 +388,12 @@ async function compare(label: string, url: string, total: number): Promise<HttpB
   const opened: { close(): Promise<void> }[] = [];
   try {
     const sides = new Map<Mode, Side>();
+    const before = process.env["SKIPJACK_BENCH_HTTP_BEFORE"];
     for (const [mode, open] of [
       ["library", library],
       ["app, no socket", inProcess],
-      ["HTTP", http],
+      ["HTTP", (u: string) => http(u)],
+      ...(before === undefined ? [] : [["HTTP, before", (u: string) => http(u, before)] as const]),
       ["node:http, no work", () => http(null)],
     ] as const) {
       const side = await open(url);
@@ -392,7 +404,7 @@ async function compare(label: string, url: string, total: number): Promise<HttpB
     const rows: HttpBenchRow[] = [];
     for (const { clients, mode, tally } of results) {
       const base = results.find((r) => r.clients === clients && r.mode === "library")!;
-      const row = summary(tally, mode === "HTTP" || mode === "node:http, no work");
+      const row = summary(tally, OVER_SOCKETS.has(mode));
       rows.push({
         storage: label,
         clients,
@@ -410,9 +422,12 @@ async function compare(label: string, url: string, total: number): Promise<HttpB
   }
 }
 
-/** Measures ask + tell on the library and through HTTP; `quick` runs fewer pairs. */
+/**
+ * Measures ask + tell on the library and through HTTP; `quick` runs fewer pairs, and
+ * SKIPJACK_BENCH_HTTP_PAIRS sets how many (the 32-client rows; half as many for the others).
+ */
 export async function measureHttp(quick = false): Promise<HttpBenchRow[]> {
-  const total = quick ? 200 : 2000;
+  const total = Number(process.env["SKIPJACK_BENCH_HTTP_PAIRS"] ?? (quick ? 200 : 2000));
   const dir = mkdtempSync(join(tmpdir(), "skipjack-bench-http-"));
   const rows = await compare("SQLite", `sqlite:///${join(dir, "http.db")}`, total);
   const admin =
