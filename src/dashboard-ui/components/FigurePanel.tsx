@@ -75,7 +75,9 @@ export function FigurePanel(props: FigurePanelProps) {
       {error !== null ? (
         <p className="muted figure-note">{error}</p>
       ) : empty ? (
-        <p className="muted figure-note">Nothing to plot: no trial here has what this figure needs.</p>
+        <p className="muted figure-note">
+          Nothing to plot: no trial here has what this figure needs.
+        </p>
       ) : figure === null ? (
         <div className="plot plot-missing">{near ? "building…" : ""}</div>
       ) : (

@@ -142,6 +142,8 @@ export function TrialsPage({ studyId, studyName }: { studyId: number; studyName:
       manualSorting: true,
       enableMultiSort: false,
       enableSortingRemoval: false,
+      // The first click sorts ascending for every column (TanStack starts numbers descending).
+      sortDescFirst: false,
       getRowId: (trial) => String(trial.number),
       state: { sorting, columnVisibility: effectiveVisibility },
       onSortingChange: (updater) => setSorting((old) => functionalUpdate(updater, old)),
