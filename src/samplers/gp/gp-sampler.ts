@@ -48,11 +48,14 @@ export interface GPSamplerOptions {
   /** Log a warning when a parameter is sampled by the independent sampler (default true). */
   warnIndependentSampling?: boolean;
   /**
-   * Quasi-random points scored before the local searches (default 2048, as Optuna), up to 50
-   * trials; fewer beyond (effort.ts).
+   * Quasi-random points scored before the local searches (default 2048, as Optuna) while the GP
+   * has at most 50 trials; beyond, fewer in proportion to (50/n)², at least 64 (effort.ts).
    */
   nPreliminarySamples?: number;
-  /** Local searches of the acquisition per trial (default 10, as Optuna), up to 50 trials; fewer beyond. */
+  /**
+   * Local searches of the acquisition per trial (default 10, as Optuna) while the GP has at
+   * most 50 trials; beyond, fewer in proportion to 50/n, at least 2 (effort.ts).
+   */
   nLocalSearch?: number;
 }
 
