@@ -39,7 +39,8 @@ export interface ContourOptions extends TargetOptions {
    * Grid cells per axis at most: Optuna puts one grid line at each distinct value, which for
    * 10,000 continuous trials is a 10,000 × 10,000 grid; beyond this many distinct values the
    * axis is divided evenly (in log space for log parameters) and each cell keeps its best
-   * trial. Default 100 for one pair, fewer in a matrix (at least 20).
+   * trial. Default 100 for one pair; in a matrix of p parameters 150 / p (at least 15), as
+   * Plotly fills each grid's gaps iteratively.
    */
   gridSize?: number;
   /** Trial markers per subplot at most, evenly spread over the trials. Default 2,000. */
@@ -112,7 +113,7 @@ export function contourFigure(snapshot: StudySnapshot, options: ContourOptions =
   const layout: Record<string, PlotlyJson> = { title: title("Contour Plot") };
   if (trials.length === 0 || params.length < 2) return { data: [], layout };
   const single = params.length === 2;
-  const cells = options.gridSize ?? (single ? 100 : Math.max(20, Math.floor(300 / params.length)));
+  const cells = options.gridSize ?? (single ? 100 : Math.max(15, Math.floor(150 / params.length)));
   const axes = new Map(params.map((p) => [p, gridAxis(trials, p, cells)]));
   // Each trial's plotted value and grid index per parameter, computed once for all pairs.
   const plotted = new Map<string, { values: (number | string | undefined)[]; cells: Int32Array }>();
