@@ -142,14 +142,19 @@ export function growTree(
     let sumW = 0;
     let sumWy = 0;
     let sumWyy = 0;
+    let yMin = Number.POSITIVE_INFINITY;
+    let yMax = Number.NEGATIVE_INFINITY;
     for (let p = start; p < end; p++) {
+      const yi = y[lists[p]!]!;
       sumW += ws[p]!;
       sumWy += wys[p]!;
-      sumWyy += wys[p]! * y[lists[p]!]!;
+      sumWyy += wys[p]! * yi;
+      if (yi < yMin) yMin = yi;
+      if (yi > yMax) yMax = yi;
     }
-    const mean = sumWy / sumW;
-    const variance = Math.max(0, sumWyy / sumW - mean * mean);
-    value[node] = mean;
+    // Equal targets are pure even where rounding leaves E[y²] − E[y]² slightly positive.
+    const variance = yMin === yMax ? 0 : Math.max(0, sumWyy / sumW - (sumWy / sumW) ** 2);
+    value[node] = yMin === yMax ? yMin : sumWy / sumW;
     weight[node] = sumW;
     impurity[node] = variance;
     if (depth >= maxDepth || end - start < 2 || variance <= PURE) continue;
