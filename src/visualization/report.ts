@@ -53,12 +53,13 @@ function paramsText(trial: FrozenTrial): string {
     .join(", ");
 }
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const head = header.map((h) => `<th>${escapeHtml(h)}</th>`).join("");
+function table(header: readonly string[] | null, rows: readonly (readonly string[])[]): string {
+  const head = header === null ? "" : header.map((h) => `<th>${escapeHtml(h)}</th>`).join("");
   const body = rows
     .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`)
     .join("\n");
-  return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+  const thead = header === null ? "" : `<thead><tr>${head}</tr></thead>`;
+  return `<table>${thead}<tbody>\n${body}\n</tbody></table>`;
 }
 
 /** The trials' time span, as UTC text. */
@@ -101,7 +102,7 @@ function summary(snapshot: StudySnapshot): string {
     ["Time span", span(snapshot.trials)],
     ["Parameters", [...params].map(([n, d]) => `${n}: ${d}`).join("; ") || "-"],
   ];
-  return table(["", ""], rows);
+  return table(null, rows);
 }
 
 function bestTrials(snapshot: StudySnapshot, maxRows: number): string {
