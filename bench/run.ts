@@ -262,6 +262,16 @@ if (wanted("http")) {
   );
 }
 
+if (wanted("dashboard")) {
+  const { measureDashboardApi } = await import("./dashboard-api.js");
+  const rows = await measureDashboardApi(quick);
+  printTable(
+    "skipjack dashboard API over HTTP (SQLite; Optuna 3.1: its cached storage's get_all_trials, second call, plus json.dumps of the same fields, in the same run)",
+    ["measure", "skipjack", "Optuna", "unit", "target"],
+    rows.map((r) => [r.measure, r.skipjack, r.optuna ?? "-", r.unit, r.target]),
+  );
+}
+
 if (wanted("figures")) {
   const { measureFigures } = await import("./figures.js");
   const { rows, optunaVersion } = measureFigures(quick);

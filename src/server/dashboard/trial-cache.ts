@@ -58,6 +58,8 @@ export class TrialCache implements ParamColumns {
   };
   /** The storage's list at the last refresh; the same list means nothing changed. */
   private lastList: readonly FrozenTrial[] | null = null;
+  /** Every row joined, as of `version` (the answer to a first request, reused). */
+  private all: { version: number; json: string } | null = null;
   private running: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
 
@@ -148,13 +150,23 @@ export class TrialCache implements ParamColumns {
       const version = Number(match[2]);
       if (match[1] === this.epoch && version <= this.version) from = version;
     }
+    if (from === this.version) return { cursor: this.cursor, reset: false, rowsJson: "[]" };
+    if (from === null) {
+      // Every poller of a study that has not changed gets the same text: join it once.
+      if (this.all?.version !== this.version) {
+        this.all = {
+          version: this.version,
+          json: `[${this.rows.filter((r) => r !== undefined).join(",")}]`,
+        };
+      }
+      return { cursor: this.cursor, reset: true, rowsJson: this.all.json };
+    }
     const parts: string[] = [];
     for (let n = 0; n < this.rows.length; n++) {
       const row = this.rows[n];
-      if (row === undefined) continue;
-      if (from === null || this.changedAt[n]! > from) parts.push(row);
+      if (row !== undefined && this.changedAt[n]! > from) parts.push(row);
     }
-    return { cursor: this.cursor, reset: from === null, rowsJson: `[${parts.join(",")}]` };
+    return { cursor: this.cursor, reset: false, rowsJson: `[${parts.join(",")}]` };
   }
 
   /** Trials cached (one per number). */
