@@ -115,6 +115,16 @@ export function rankFigure(snapshot: StudySnapshot, options: RankOptions = {}): 
     }),
   );
   const feasibility = trials.map(isFeasible);
+  // Each parameter's axis once: a matrix shows it in a whole row and column.
+  const axes = new Map<string, Record<string, PlotlyJson>>();
+  const axisFor = (name: string): Record<string, PlotlyJson> => {
+    let axis = axes.get(name);
+    if (axis === undefined) {
+      axis = paddedAxis(trials, scales.get(name)!);
+      axes.set(name, axis);
+    }
+    return axis;
+  };
   const data: PlotlyTrace[] = [];
 
   /** Markers of one subplot: x from a parameter, y from a parameter or (null) the target. */
@@ -159,17 +169,17 @@ export function rankFigure(snapshot: StudySnapshot, options: RankOptions = {}): 
   if (params.length === 1) {
     const name = params[0]!;
     subplot(name, null, "x", "y");
-    layout["xaxis"] = { ...paddedAxis(trials, scales.get(name)!), title: title(escapeText(name)) };
+    layout["xaxis"] = { ...axisFor(name), title: title(escapeText(name)) };
     layout["yaxis"] = { title: title(targetName) };
   } else if (params.length === 2) {
     const [xName, yName] = params as [string, string];
     subplot(xName, yName, "x", "y");
     layout["xaxis"] = {
-      ...paddedAxis(trials, scales.get(xName)!),
+      ...axisFor(xName),
       title: title(escapeText(xName)),
     };
     layout["yaxis"] = {
-      ...paddedAxis(trials, scales.get(yName)!),
+      ...axisFor(yName),
       title: title(escapeText(yName)),
     };
   } else {
@@ -179,13 +189,13 @@ export function rankFigure(snapshot: StudySnapshot, options: RankOptions = {}): 
         const cell = grid[r]![c]!;
         subplot(xName, yName, cell.x, cell.y);
         layout[cell.xKey] = {
-          ...paddedAxis(trials, scales.get(xName)!),
+          ...axisFor(xName),
           domain: cell.xDomain,
           anchor: cell.y,
           ...(r === p - 1 ? { title: title(escapeText(xName)) } : {}),
         };
         layout[cell.yKey] = {
-          ...paddedAxis(trials, scales.get(yName)!),
+          ...axisFor(yName),
           domain: cell.yDomain,
           anchor: cell.x,
           ...(c === 0 ? { title: title(escapeText(yName)) } : {}),
