@@ -103,7 +103,9 @@ function aggregate(
   pick: (s: Series) => readonly number[],
   feasibleOnly: boolean,
 ): { numbers: number[]; means: number[]; stds: number[] } {
-  const length = Math.max(0, ...all.flatMap((s) => s.numbers.map((n) => n + 1)));
+  // A loop, not Math.max(...): 100,000 arguments overflow the stack.
+  let length = 0;
+  for (const s of all) for (const n of s.numbers) length = Math.max(length, n + 1);
   const buckets: number[][] = Array.from({ length }, () => []);
   const anyFeasible = new Array<boolean>(length).fill(false);
   for (const s of all) {

@@ -153,9 +153,7 @@ function referencePoint(snapshot: StudySnapshot): number[] | null {
   const complete = snapshot.getTrials(["COMPLETE"]).filter((t) => t.values !== null);
   if (complete.length === 0) return null;
   return snapshot.directions.map((d, k) => {
-    const vs = complete.map((t) => t.values![k]!).filter(Number.isFinite);
-    const lo = Math.min(...vs);
-    const hi = Math.max(...vs);
+    const [lo, hi] = minMax(complete.map((t) => t.values![k]!).filter(Number.isFinite));
     const pad = (hi - lo) * 0.1 || 1;
     return d === "maximize" ? lo - pad : hi + pad;
   });
