@@ -2,13 +2,17 @@
  * Test and benchmark helpers: trials of the shared benchmark problems, and the importances
  * Optuna computes for the same trials (through test/importance/optuna_reference.py).
  */
-import { execFileSync } from "node:child_process";
+import { execFile as execFileCallback, execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import type { SyntheticProblem } from "../../bench/problems/synthetic.js";
 import { distributionToJson, FloatDistribution } from "../../src/distributions/index.js";
 import { Rng } from "../../src/math/rng.js";
 import { makeSnapshot, type StudySnapshot } from "../../src/study/snapshot.js";
 import { createTrial, type FrozenTrial } from "../../src/trial/frozen.js";
+
+const execFile = promisify(execFileCallback);
 
 /** Python with Optuna 3.1 and scikit-learn (Debian's python3-optuna, python3-sklearn). */
 export const OPTUNA31_PYTHON = "/usr/bin/python3";
@@ -52,42 +56,63 @@ export interface OptunaImportances {
   readonly version: string;
 }
 
-/** Runs Optuna's evaluator `kind` on `study`'s trials with `python`. */
-export function optunaImportances(
+/** One evaluation for Optuna to run. */
+export interface OptunaCase {
+  readonly study: StudySnapshot;
+  readonly kind: "fanova" | "ped-anova" | "mdi";
+  readonly seed?: number;
+  readonly params?: readonly string[];
+  readonly targetIndex?: number;
+  readonly repeat?: number;
+  readonly normalize?: boolean;
+  /** PED-ANOVA's options, in Python's names (target_quantile...). */
+  readonly pedAnova?: Record<string, number | boolean>;
+}
+
+/** Runs Optuna's evaluators on the cases' trials with `python`, in one process. */
+export async function optunaImportances(
   python: string,
-  study: StudySnapshot,
-  kind: "fanova" | "ped-anova" | "mdi",
-  options: {
-    seed?: number;
-    params?: readonly string[];
-    targetIndex?: number;
-    repeat?: number;
-    normalize?: boolean;
-    /** PED-ANOVA's options, in Python's names (target_quantile...). */
-    pedAnova?: Record<string, number | boolean>;
-  } = {},
-): OptunaImportances {
-  const spec = {
-    directions: study.directions,
-    trials: study.trials.map((t) => ({
+  cases: readonly OptunaCase[],
+): Promise<OptunaImportances[]> {
+  const specs = cases.map((c) => ({
+    directions: c.study.directions,
+    trials: c.study.trials.map((t) => ({
       params: t.params,
       distributions: Object.fromEntries(
         Object.entries(t.distributions).map(([k, d]) => [k, distributionToJson(d)]),
       ),
       values: t.values,
     })),
-    evaluator: kind,
-    seed: options.seed ?? 0,
-    params: options.params ?? null,
-    target_index: options.targetIndex ?? null,
-    repeat: options.repeat ?? 1,
-    normalize: options.normalize ?? true,
-    options: options.pedAnova ?? {},
-  };
-  const out = execFileSync(python, [REFERENCE_SCRIPT], {
-    input: JSON.stringify(spec),
-    maxBuffer: 64 * 1024 * 1024,
-    encoding: "utf8",
-  });
-  return JSON.parse(out) as OptunaImportances;
+    evaluator: c.kind,
+    seed: c.seed ?? 0,
+    params: c.params ?? null,
+    target_index: c.targetIndex ?? null,
+    repeat: c.repeat ?? 1,
+    normalize: c.normalize ?? true,
+    options: c.pedAnova ?? {},
+  }));
+  const child = execFile(python, [REFERENCE_SCRIPT], { maxBuffer: 256 * 1024 * 1024 });
+  child.child.stdin!.end(JSON.stringify(specs));
+  const { stdout } = await child;
+  return JSON.parse(stdout) as OptunaImportances[];
+}
+
+/**
+ * The Python with Optuna ≥ 3.6 for PED-ANOVA: SKIPJACK_TEST_PYTHON (CI points it at a venv
+ * with Optuna 5.0), else that venv's usual path; null when neither has PED-ANOVA.
+ */
+export function pedAnovaPython(): string | null {
+  const candidates = [process.env["SKIPJACK_TEST_PYTHON"], "/tmp/skipjack-ci-torch/bin/python"];
+  for (const python of candidates) {
+    if (python === undefined || python === "" || !existsSync(python)) continue;
+    try {
+      execFileSync(python, ["-c", "from optuna.importance import PedAnovaImportanceEvaluator"], {
+        stdio: "ignore",
+      });
+      return python;
+    } catch {
+      // Not this one.
+    }
+  }
+  return null;
 }
