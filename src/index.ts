@@ -23,6 +23,7 @@ export {
   IncompatibleDistributionError,
   InvalidArgumentError,
   InvalidDistributionError,
+  MissingDependencyError,
   NotFoundError,
   SkipjackError,
   StorageError,

@@ -31,6 +31,21 @@ export class UpdateFinishedTrialError extends SkipjackError {}
 /** A storage backend failed or could not be reached. */
 export class StorageError extends SkipjackError {}
 
+/** An optional package that a feature needs is not installed; the message has the command. */
+export class MissingDependencyError extends SkipjackError {
+  /** The command that installs what is missing, e.g. `npm install @tensorflow/tfjs`. */
+  readonly command: string;
+
+  constructor(feature: string, packages: readonly string[], options?: { cause?: unknown }) {
+    const command = `npm install ${packages.join(" ")}`;
+    super(
+      `${feature} needs ${packages.join(" and ")}, which is not installed: ${command}`,
+      options,
+    );
+    this.command = command;
+  }
+}
+
 /** Raised by an objective (or `trial.shouldPrune()` callers) to end the trial as PRUNED. */
 export class TrialPruned extends SkipjackError {
   constructor(message = "Trial was pruned.") {

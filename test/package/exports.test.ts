@@ -1,26 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { existsSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-
-const root = fileURLToPath(new URL("../../", import.meta.url));
-
-/** The last modification time of any file under `dir`. */
-function newestSource(dir: string): number {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .reduce((newest, entry) => {
-      return Math.max(newest, statSync(`${entry.parentPath}/${entry.name}`).mtimeMs);
-    }, 0);
-}
+import { ensureBuilt, root } from "./built.js";
 
 describe("the published package", () => {
-  beforeAll(() => {
-    // CI builds before testing; a fresh checkout, or a dist/ older than src/, builds here.
-    const built = `${root}dist/index.js`;
-    if (!existsSync(built) || statSync(built).mtimeMs < newestSource(`${root}src`))
-      execFileSync("npm", ["run", "build"], { cwd: root, stdio: "ignore" });
-  }, 120_000);
+  beforeAll(ensureBuilt, 180_000);
 
   it('resolves `import { createStudy } from "skipjack"` through the exports map', () => {
     const script = `

@@ -1,10 +1,18 @@
 import { StorageError } from "../../errors/index.js";
 
-function isMissingModule(error: unknown, name: string): boolean {
+/** The package of a module specifier: "mysql2" for "mysql2/promise", "@scope/name" for scoped ones. */
+export function packageName(specifier: string): string {
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
+}
+
+/** Whether `error` is Node's "cannot find" for the module `specifier` (or its package). */
+export function isMissingModule(error: unknown, specifier: string): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   return (
-    (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") && error.message.includes(name)
+    (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") &&
+    error.message.includes(packageName(specifier))
   );
 }
 
@@ -18,8 +26,8 @@ export async function importDriver<T>(name: string, backend: string): Promise<T>
   } catch (error) {
     if (isMissingModule(error, name)) {
       throw new StorageError(
-        `${backend} needs the package "${name}", which is not installed. ` +
-          `Install it next to skipjack: npm install ${name}`,
+        `${backend} needs the package "${packageName(name)}", which is not installed. ` +
+          `Install it next to skipjack: npm install ${packageName(name)}`,
         { cause: error },
       );
     }
