@@ -1,7 +1,8 @@
 /**
- * `npm run bench [-- --quick] [-- --only core,storage,...]`: measures skipjack, and Optuna where
+ * `npm run bench [-- --quick] [-- --only core,load,storage,...]`: measures skipjack, and Optuna where
  * it is installed (/usr/bin/python3), in the same run, and prints Markdown tables.
  */
+import { loadavg } from "node:os";
 import { setVerbosity, Verbosity } from "../src/index.js";
 import { measureCoreOverhead } from "./core.js";
 import { runOptunaScript } from "./optuna/run.js";
@@ -17,30 +18,60 @@ setVerbosity(Verbosity.WARNING);
 console.log(`# skipjack benchmarks${quick ? " (quick)" : ""}`);
 console.log(`node ${process.version}, ${new Date().toISOString()}`);
 
+/** The 1-minute load average, for the tables: on a shared machine other work stretches wall times. */
+const load = (): string => loadavg()[0]!.toFixed(1);
+
+// Issue 16's two overhead measures: the core's whole-trial overhead, and loading a study.
 if (wanted("core")) {
-  const ours = await measureCoreOverhead(quick ? 1 : 5);
+  const ours = await measureCoreOverhead(quick ? 1 : 9);
   const optuna = quick
     ? null
-    : runOptunaScript<{ version: string; msPerTrial: number }>("core_overhead.py");
-  const optunaMs = optuna?.msPerTrial ?? Number.NaN;
+    : runOptunaScript<{ version: string; msPerTrial: number; cpuMsPerTrial: number }>(
+        "core_overhead.py",
+        ["9"],
+      );
   printTable(
-    "Whole-trial overhead, RandomSampler, in-memory, 6 floats (ms per trial, trials 900-1000)",
+    `Whole-trial overhead, RandomSampler, in-memory, 6 floats: ms per trial over trials 900-1000 of 1,000, median of ${ours.repeats} studies (wall, and the process's CPU time)`,
     [
       "measure",
       "skipjack",
+      "skipjack CPU",
       optuna ? `Optuna ${optuna.version}` : "Optuna (not run)",
-      "speed-up",
+      "Optuna CPU",
+      "speed-up (wall)",
       "target",
+      "load average",
     ],
     [
       [
         "ms per trial",
         ours.msPerTrial,
-        optuna ? optunaMs : "-",
-        optuna ? `${formatNumber(optunaMs / ours.msPerTrial)}x` : "-",
+        ours.cpuMsPerTrial,
+        optuna?.msPerTrial ?? "-",
+        optuna?.cpuMsPerTrial ?? "-",
+        optuna ? `${formatNumber(optuna.msPerTrial / ours.msPerTrial)}x` : "-",
         "<= 0.05",
+        load(),
       ],
     ],
+  );
+}
+
+if (wanted("load")) {
+  const { measureLoads } = await import("./storage.js");
+  const rows = await measureLoads(quick);
+  printTable(
+    `Load a study into a new storage: getStudyIdFromName + getAllTrials, median of ${quick ? 1 : 5} loads (wall, and this process's CPU: not the server's); Optuna 3.1: load_study + get_trials on the same database, median of 3`,
+    ["measure", "skipjack s", "skipjack CPU s", "Optuna s", "speed-up", "target", "load average"],
+    rows.map((r) => [
+      r.measure,
+      r.skipjack ?? "-",
+      r.skipjackCpu ?? "-",
+      r.optuna ?? "-",
+      r.skipjack !== null && r.optuna !== null ? `${formatNumber(r.optuna / r.skipjack)}x` : "-",
+      r.target,
+      load(),
+    ]),
   );
 }
 
@@ -272,6 +303,16 @@ if (wanted("dashboard")) {
   );
 }
 
+if (wanted("dashboard-ui")) {
+  const { measureDashboardUi } = await import("./dashboard-ui.js");
+  const rows = await measureDashboardUi(quick);
+  printTable(
+    "skipjack dashboard in headless Chromium (SQLite; ms; first load after the server started, then median and max of further loads or of live updates)",
+    ["measure", "trials", "first ms", "median ms", "max ms", "target ms"],
+    rows.map((r) => [r.measure, r.trials, r.first ?? "-", r.median, r.max, r.target]),
+  );
+}
+
 if (wanted("figures")) {
   const { measureFigures } = await import("./figures.js");
   const { rows, optunaVersion } = measureFigures(quick);
@@ -286,6 +327,36 @@ if (wanted("figures")) {
       r.jsonMiB,
       r.optunaMs ?? "-",
       r.trials === 10_000 ? "<= 200 ms" : "-",
+    ]),
+  );
+}
+
+if (wanted("importance")) {
+  const { measureImportance } = await import("./importance.js");
+  const rows = await measureImportance(quick);
+  printTable(
+    `Parameter importance (issue 14): computeParamImportances on uniform random studies, first call and median of ${quick ? 1 : 3} more (ms); Optuna on the same trials in the same run (fANOVA, MDI: 3.1 with scikit-learn; PED-ANOVA: 5.0)${quick ? "; --quick: 1,000 × 8 except PED-ANOVA, Optuna's PED-ANOVA only" : ""}`,
+    [
+      "evaluator",
+      "trials × params",
+      "first ms",
+      "wall ms",
+      "CPU ms",
+      "Optuna ms",
+      "Optuna",
+      "speed-up",
+      "target",
+    ],
+    rows.map((r) => [
+      r.evaluator,
+      r.size,
+      r.firstMs,
+      r.wallMs,
+      r.cpuMs,
+      r.optuna,
+      r.optunaVersion,
+      typeof r.optuna === "number" ? `${formatNumber(r.optuna / r.wallMs)}x` : "-",
+      r.target,
     ]),
   );
 }

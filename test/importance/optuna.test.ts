@@ -6,7 +6,7 @@
  * Tolerances. PED-ANOVA is a closed form with no randomness: it must agree to rounding
  * (relative 1e-9). fANOVA and MDI fit a random forest, and the two forests draw their bootstrap
  * samples and feature orders from different generators, so they agree only as two seeds of
- * Optuna agree with each other. On these problems (120 uniform trials), Optuna's own
+ * Optuna agree with each other. On these problems (100 uniform trials), Optuna's own
  * importances move by up to about 0.01 between seeds on Branin and Rosenbrock 4-D, and by up
  * to about 0.1 on Hartmann 6-D, whose four leading parameters have nearly equal importances;
  * hence 0.04 (Branin, Rosenbrock) and 0.1 (Hartmann) per parameter, with the clear-cut
@@ -55,7 +55,7 @@ describe("fANOVA and MDI agree with Optuna 3.1 (scikit-learn)", () => {
     [hartmann6, 0.1],
   ];
   it("fANOVA on Branin, Rosenbrock 4-D and Hartmann 6-D", { timeout: 240_000 }, async () => {
-    const studies = cases.map(([problem]) => snapshotOf(problemTrials(problem, 120, 1)));
+    const studies = cases.map(([problem]) => snapshotOf(problemTrials(problem, 100, 1)));
     // One Optuna process per problem, in parallel: Optuna's fANOVA takes seconds each.
     const references = await Promise.all(
       studies.map((study) =>

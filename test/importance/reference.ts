@@ -69,10 +69,14 @@ export interface OptunaCase {
   readonly pedAnova?: Record<string, number | boolean>;
 }
 
-/** Runs Optuna's evaluators on the cases' trials with `python`, in one process. */
+/**
+ * Runs Optuna's evaluators on the cases' trials with `python`, in one process; rejects when it
+ * fails or runs past `timeoutMs`.
+ */
 export async function optunaImportances(
   python: string,
   cases: readonly OptunaCase[],
+  timeoutMs = 0,
 ): Promise<OptunaImportances[]> {
   const specs = cases.map((c) => ({
     directions: c.study.directions,
@@ -91,7 +95,10 @@ export async function optunaImportances(
     normalize: c.normalize ?? true,
     options: c.pedAnova ?? {},
   }));
-  const child = execFile(python, [REFERENCE_SCRIPT], { maxBuffer: 256 * 1024 * 1024 });
+  const child = execFile(python, [REFERENCE_SCRIPT], {
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: timeoutMs,
+  });
   child.child.stdin!.end(JSON.stringify(specs));
   const { stdout } = await child;
   return JSON.parse(stdout) as OptunaImportances[];

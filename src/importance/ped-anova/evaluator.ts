@@ -111,9 +111,10 @@ export class PedAnovaImportanceEvaluator implements ImportanceEvaluator {
     }
     // γ′/γ: the share of the region that reaches the target.
     const quantile = nTarget / nRegion;
-    for (const name of names) {
+    const regimesOf = countRegimes(names, region, regionIsTarget);
+    for (let j = 0; j < names.length; j++) {
       let importance = 0;
-      for (const regime of countRegimes(name, region, regionIsTarget)) {
+      for (const regime of regimesOf[j]!) {
         if (regime.nRegion < MIN_TRIALS_IN_REGIME || regime.top === null || regime.nTop === 0) {
           continue;
         }
@@ -121,7 +122,7 @@ export class PedAnovaImportanceEvaluator implements ImportanceEvaluator {
         const beta = regime.nRegion / nRegion;
         importance += ((alpha * alpha) / beta) * this.divergence(regime);
       }
-      importances.set(name, importance * quantile * quantile);
+      importances.set(names[j]!, importance * quantile * quantile);
     }
     return sortByImportance([...importances]);
   }
@@ -173,48 +174,61 @@ interface RegimeCounts {
 }
 
 /**
- * The regimes of parameter `name` among the region's trials: one per distinct distribution it
- * has. Trials without it (the inactive regime) add nothing and are not counted.
+ * The regimes of each parameter among the region's trials: one per distinct distribution it
+ * has. Trials without it (the inactive regime) add nothing and are not counted. One pass over
+ * the trials, each trial's parameters read together.
  */
 function countRegimes(
-  name: string,
+  names: readonly string[],
   trials: readonly FrozenTrial[],
   isTarget: readonly boolean[],
-): RegimeCounts[] {
-  const found: RegimeCounts[] = [];
-  let last: RegimeCounts | undefined;
+): RegimeCounts[][] {
+  const found: RegimeCounts[][] = names.map(() => []);
+  const last: (RegimeCounts | undefined)[] = names.map(() => undefined);
   for (let i = 0; i < trials.length; i++) {
-    const trial = trials[i]!;
-    const distribution = trial.distributions[name];
-    if (distribution === undefined) continue;
-    if (
-      last === undefined ||
-      (last.distribution !== distribution && !distributionsEqual(last.distribution, distribution))
-    ) {
-      last = found.find(
-        (r) => r.distribution === distribution || distributionsEqual(r.distribution, distribution),
-      );
-      if (last === undefined) {
-        const single = distribution.single();
-        const size = gridSize(distribution, N_STEPS);
-        last = {
-          distribution,
-          top: single ? null : new Float64Array(size),
-          region: single ? null : new Float64Array(size),
-          index: single ? null : gridIndexer(distribution, size),
-          nTop: 0,
-          nRegion: 0,
-        };
-        found.push(last);
+    const { distributions, params } = trials[i]!;
+    const top = isTarget[i]!;
+    for (let j = 0; j < names.length; j++) {
+      const name = names[j]!;
+      const distribution = distributions[name];
+      if (distribution === undefined) continue;
+      let regime = last[j];
+      if (
+        regime === undefined ||
+        (regime.distribution !== distribution &&
+          !distributionsEqual(regime.distribution, distribution))
+      ) {
+        regime = found[j]!.find(
+          (r) =>
+            r.distribution === distribution || distributionsEqual(r.distribution, distribution),
+        );
+        if (regime === undefined) {
+          regime = newRegime(distribution);
+          found[j]!.push(regime);
+        }
+        last[j] = regime;
       }
-    }
-    last.nRegion++;
-    if (isTarget[i]) last.nTop++;
-    if (last.index !== null) {
-      const g = last.index(trial.params[name]!);
-      last.region![g]! += 1;
-      if (isTarget[i]) last.top![g]! += 1;
+      regime.nRegion++;
+      if (top) regime.nTop++;
+      if (regime.index !== null) {
+        const g = regime.index(params[name]!);
+        regime.region![g]! += 1;
+        if (top) regime.top![g]! += 1;
+      }
     }
   }
   return found;
+}
+
+function newRegime(distribution: Distribution): RegimeCounts {
+  const single = distribution.single();
+  const size = gridSize(distribution, N_STEPS);
+  return {
+    distribution,
+    top: single ? null : new Float64Array(size),
+    region: single ? null : new Float64Array(size),
+    index: single ? null : gridIndexer(distribution, size),
+    nTop: 0,
+    nRegion: 0,
+  };
 }
