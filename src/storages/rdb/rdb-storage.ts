@@ -34,6 +34,17 @@ import {
 } from "../heartbeat.js";
 import { settleWrites } from "../pending-writes.js";
 import type { FrozenStudy, Storage, StoredParam, TrialTemplate, TrialUpdate } from "../storage.js";
+import {
+  aggregatedArray,
+  aggregatedTrialsSql,
+  byId,
+  distinctParamsSql,
+  kindParams,
+  MAX_NUMBERED_PARAM_KINDS,
+  type ParamKind,
+  roundTripSql,
+  roundTrips,
+} from "./aggregate.js";
 import type { RdbDriver, Row, SqlValue, Tx } from "./driver.js";
 import {
   checkIndexedString,
@@ -148,6 +159,8 @@ export class RdbStorage implements Storage {
   private revisionInUse = HEAD_REVISION;
   private closed = false;
   private heartbeatThread: HeartbeatThread | null | undefined;
+  /** Whether trials are read with their child rows aggregated (see `aggregates`). */
+  private aggregating: boolean | undefined;
 
   protected constructor(driver: RdbDriver, options: RdbStorageOptions = {}) {
     this.driver = driver;
@@ -568,6 +581,7 @@ export class RdbStorage implements Storage {
     params: readonly SqlValue[],
     skip?: ReadonlyMap<number, FrozenTrial>,
   ): Promise<{ parts: TrialParts[]; cached: FrozenTrial[] }> {
+    if (await this.aggregates(tx)) return this.loadAggregated(tx, where, params, skip);
     const trialRows = await tx.all(
       "SELECT t.trial_id, t.number, t.study_id, t.state, t.datetime_start, t.datetime_complete " +
         `FROM trials t WHERE ${where} ORDER BY t.trial_id`,
@@ -704,6 +718,140 @@ export class RdbStorage implements Storage {
       },
     );
     return { parts: [...parts.values()], cached };
+  }
+
+  /**
+   * Whether this database folds child rows into JSON arrays (see aggregate.ts): it is not
+   * MySQL, and floats come back from its JSON exactly. Asked once.
+   */
+  private async aggregates(tx: Tx): Promise<boolean> {
+    if (this.aggregating === undefined) {
+      const probe = roundTripSql(this.dialect);
+      this.aggregating =
+        probe !== null && roundTrips((await tx.all(probe.sql, probe.params))[0]?.["probes"]);
+    }
+    return this.aggregating;
+  }
+
+  /** `loadTrials` in one statement, child rows aggregated by the database (aggregate.ts). */
+  private async loadAggregated(
+    tx: Tx,
+    where: string,
+    params: readonly SqlValue[],
+    skip?: ReadonlyMap<number, FrozenTrial>,
+  ): Promise<{ parts: TrialParts[]; cached: FrozenTrial[] }> {
+    // The (name, distribution) pairs of the parameters, numbered in SQL (see aggregate.ts).
+    const pairs = await tx.all(distinctParamsSql(where), params);
+    const kinds: ParamKind[] | null =
+      pairs.length > 0 && pairs.length <= MAX_NUMBERED_PARAM_KINDS
+        ? pairs.map((row) => ({
+            name: String(row["param_name"]),
+            distributionJson: String(row["distribution_json"]),
+          }))
+        : null;
+    const rows = await tx.all(aggregatedTrialsSql(this.dialect, where, kinds)!, [
+      ...kindParams(kinds),
+      ...params,
+    ]);
+    const loaded = this.decodeAggregated(rows, kinds, skip);
+    if (loaded !== null) return loaded;
+    // A pair the first statement did not list (both read one snapshot: not expected).
+    const plain = await tx.all(aggregatedTrialsSql(this.dialect, where, null)!, params);
+    return this.decodeAggregated(plain, null, skip)!;
+  }
+
+  /**
+   * Trials from the rows of `aggregatedTrialsSql`; null when a parameter has a (name,
+   * distribution) pair that `kinds` lacks.
+   */
+  private decodeAggregated(
+    rows: readonly Row[],
+    kinds: readonly ParamKind[] | null,
+    skip?: ReadonlyMap<number, FrozenTrial>,
+  ): { parts: TrialParts[]; cached: FrozenTrial[] } | null {
+    const parts: TrialParts[] = [];
+    const cached: FrozenTrial[] = [];
+    // PostgreSQL writes a NaN or infinite float8 in JSON as a string ("NaN", "Infinity").
+    const float =
+      this.dialect === "postgres"
+        ? (value: unknown): unknown => (typeof value === "string" ? Number(value) : value)
+        : (value: unknown): unknown => value;
+    for (const r of rows) {
+      const trialId = num(r["trial_id"]);
+      const known = skip?.get(trialId);
+      if (known !== undefined) {
+        cached.push(known);
+        continue;
+      }
+      const part: TrialParts = {
+        trialId,
+        number: num(r["number"]),
+        studyId: num(r["study_id"]),
+        state: decodeState(r["state"]),
+        datetimeStart: parseLocalDatetime(r["datetime_start"]),
+        datetimeComplete: parseLocalDatetime(r["datetime_complete"]),
+        params: {},
+        distributions: {},
+        values: null,
+        intermediate: [],
+        userAttrs: {},
+        systemAttrs: {},
+      };
+      for (const item of byId(aggregatedArray(r["params"]))) {
+        let key: string;
+        let json: unknown;
+        if (kinds === null) {
+          key = String(item[1]);
+          json = item[3];
+        } else {
+          const kind = kinds[item[1] as number];
+          if (kind === undefined) return null;
+          key = kind.name;
+          json = kind.distributionJson;
+        }
+        const value = item[2];
+        this.decodeField(part, `parameter ${JSON.stringify(key)}`, () => {
+          const distribution = this.distribution(json);
+          part.params[key] = distribution.toExternalRepr(num(float(value)));
+          part.distributions[key] = distribution;
+        });
+      }
+      for (const item of aggregatedArray(r["trial_values"])) {
+        const [objectiveColumn, value, type] = item as [unknown, unknown, unknown];
+        part.values ??= [];
+        const values = part.values;
+        const objective = num(objectiveColumn);
+        values[objective] = Number.NaN; // what is left when the value cannot be read
+        this.decodeField(part, `value of objective ${objective}`, () => {
+          values[objective] = decodeObjectiveValue(float(value), type);
+        });
+      }
+      for (const item of aggregatedArray(r["reports"])) {
+        const report = item as [unknown, unknown, unknown?];
+        const step = num(report[0]);
+        if (report.length === 2 && typeof report[1] === "number") {
+          part.intermediate.push([step, report[1]]);
+          continue;
+        }
+        this.decodeField(part, `intermediate value at step ${step}`, () => {
+          const type = report.length === 2 ? "FINITE" : report[2];
+          part.intermediate.push([step, decodeValue(float(report[1]), type)]);
+        });
+      }
+      for (const [column, target, what] of [
+        ["user_attrs", part.userAttrs, "user"],
+        ["system_attrs", part.systemAttrs, "system"],
+      ] as const) {
+        for (const [, keyColumn, json] of byId(aggregatedArray(r[column]))) {
+          const key = String(keyColumn);
+          this.decodeField(part, `${what} attribute ${JSON.stringify(key)}`, () => {
+            target[key] = decodeJson(json);
+          });
+        }
+      }
+      parts.push(part);
+    }
+    return { parts, cached };
   }
 
   private freeze(part: TrialParts): FrozenTrial {
