@@ -11,9 +11,12 @@ import * as S from "./schemas.js";
 import { BadCursorError } from "./trial-cache.js";
 import { DEFAULT_LOG_BYTES, MAX_LOG_BYTES } from "./trial-log.js";
 
-/** JSON text made by hand (the trials answer joins cached rows instead of serializing). */
+/**
+ * JSON made by hand, in pieces sent one after another (the trials answer joins cached rows
+ * instead of serializing trials, and sends a whole study's cached bytes without copying them).
+ */
 export class RawJson {
-  constructor(readonly text: string) {}
+  constructor(readonly chunks: readonly (string | Uint8Array)[]) {}
 }
 
 /** What a handler receives. */
@@ -126,7 +129,7 @@ export const DASHBOARD_ROUTES: readonly DashboardRoute[] = [
         distributions: cache.paramDistributions,
         serverTime: Date.now(),
       });
-      return new RawJson(`${head.slice(0, -1)},"trials":${delta.rowsJson}}`);
+      return new RawJson([`${head.slice(0, -1)},"trials":`, delta.rowsJson, "}"]);
     },
   },
   {

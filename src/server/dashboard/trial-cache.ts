@@ -23,8 +23,8 @@ export interface TrialDelta {
   cursor: string;
   /** Every trial (the client replaces what it has), or only changed ones (it merges). */
   reset: boolean;
-  /** JSON array text of the rows. */
-  rowsJson: string;
+  /** The rows as a JSON array: text, or its UTF-8 bytes (the whole study, kept between requests). */
+  rowsJson: string | Uint8Array;
 }
 
 /** A cursor that does not parse: the client sent something this server never gave. */
@@ -58,8 +58,11 @@ export class TrialCache implements ParamColumns {
   };
   /** The storage's list at the last refresh; the same list means nothing changed. */
   private lastList: readonly FrozenTrial[] | null = null;
-  /** Every row joined, as of `version` (the answer to a first request, reused). */
-  private all: { version: number; json: string } | null = null;
+  /**
+   * Every row joined, as of `version`, in UTF-8: the answer to every first request until a
+   * trial changes, sent as it is (no string of the whole study made per request).
+   */
+  private all: { version: number; bytes: Uint8Array } | null = null;
   private running: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
 
@@ -154,12 +157,10 @@ export class TrialCache implements ParamColumns {
     if (from === null) {
       // Every poller of a study that has not changed gets the same text: join it once.
       if (this.all?.version !== this.version) {
-        this.all = {
-          version: this.version,
-          json: `[${this.rows.filter((r) => r !== undefined).join(",")}]`,
-        };
+        const json = `[${this.rows.filter((r) => r !== undefined).join(",")}]`;
+        this.all = { version: this.version, bytes: Buffer.from(json, "utf8") };
       }
-      return { cursor: this.cursor, reset: true, rowsJson: this.all.json };
+      return { cursor: this.cursor, reset: true, rowsJson: this.all.bytes };
     }
     const parts: string[] = [];
     for (let n = 0; n < this.rows.length; n++) {
