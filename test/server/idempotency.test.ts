@@ -102,6 +102,34 @@ describe("idempotency keys over HTTP", () => {
     expect((await trials("s"))[0]!.state).toBe(TrialState.RUNNING);
   });
 
+  it("checks the token before the key: a wrong token gets a 401, not the stored answer", async () => {
+    const storage = new InMemoryStorage();
+    const registry = new Registry(storage);
+    const app = createTrialApp({ registry, token: "server-token-1" });
+    const post = (token: string, key: string) =>
+      app.request(`${S}/s/trials`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bearer ${token}`,
+          "idempotency-key": key,
+        },
+        body: "{}",
+      });
+    const created = await app.request(S, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer server-token-1" },
+      body: JSON.stringify({ name: "s" }),
+    });
+    expect(created.status).toBe(200);
+    expect((await post("server-token-1", "k")).status).toBe(201);
+    // A wrong token is refused before the key is looked at: no replay of the first answer.
+    const stranger = await post("not-the-token", "k");
+    expect(stranger.status).toBe(401);
+    expect(stranger.headers.get("idempotent-replayed")).toBeNull();
+    expect(await storage.getAllTrials(await storage.getStudyIdFromName("s"))).toHaveLength(1);
+  });
+
   it("stores refusals too, and refuses a malformed key", async () => {
     const { call } = setup();
     const missing = await call(`${S}/nope/trials`, {}, "m");
