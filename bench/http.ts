@@ -7,6 +7,9 @@
  * routing, validation and JSON alone, without the network and the second process. "node:http,
  * no work" is the floor of any HTTP layer in Node: a bare node:http server in its own process
  * that reads each body and answers a fixed trial, with no framework, no storage and no study.
+ * With SKIPJACK_BENCH_HTTP_BEFORE naming a copy of the repository at an earlier commit,
+ * "HTTP, before" runs that copy's `skipjack serve` in the same turns (a before/after in one
+ * run); SKIPJACK_BENCH_HTTP_PAIRS sets the number of pairs.
  *
  * The modes take turns in rounds on studies open side by side (see `measure`), and each row
  * has the CPU time per pair of the server's process (the one that holds the storage: this one
