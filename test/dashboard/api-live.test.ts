@@ -124,6 +124,35 @@ describe.runIf(hasOptuna)("a database Optuna wrote", () => {
   });
 });
 
+describe.runIf(hasOptuna)("rename and delete in SQLite", () => {
+  it("renames a study Optuna wrote, refusing a taken name, and deletes one", async () => {
+    const id = await storage.getStudyIdFromName("multi");
+    const write = (path: string, method: string, body?: unknown) =>
+      app.request(path, {
+        method,
+        headers: { "content-type": "application/json" },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    const clash = await write(`/api/dashboard/studies/${id}/rename`, "POST", { name: "single" });
+    expect(clash.status).toBe(409);
+    const renamed = await write(`/api/dashboard/studies/${id}/rename`, "POST", { name: "pareto" });
+    expect(renamed.status).toBe(200);
+    const other = await openStorage(url, { createTables: false });
+    try {
+      expect(await other.getStudyIdFromName("pareto")).toBe(id);
+      const doomed = await other.createNewStudy(["minimize"], "doomed");
+      await other.createNewTrial(doomed, complete(1, 0, 0));
+      expect((await write(`/api/dashboard/studies/${doomed}`, "DELETE")).status).toBe(200);
+      expect((await other.getAllStudies()).map((s) => s.studyName).sort()).toEqual([
+        "pareto",
+        "single",
+      ]);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe.runIf(hasOptuna)("while others write", () => {
   it("sends a trial told through another storage handle in the next after= answer", async () => {
     const id = await storage.getStudyIdFromName("single");
