@@ -6,8 +6,9 @@
  * CPU (the machine is shared: CPU time shows the work when other processes hold the cores).
  * Optuna runs the same evaluators on the same trials in the same run: fANOVA and MDI in
  * Optuna 3.1 with scikit-learn (/usr/bin/python3), PED-ANOVA in Optuna 5.0 (the venv that
- * SKIPJACK_TEST_PYTHON names). Optuna 3.1's fANOVA on 10,000 × 32 is stopped after 10 minutes.
+ * SKIPJACK_TEST_PYTHON names). Optuna 3.1's fANOVA on 10,000 × 32 is stopped after 5 minutes.
  */
+import { loadavg } from "node:os";
 import { FloatDistribution } from "../src/distributions/index.js";
 import {
   computeParamImportances,
@@ -93,8 +94,14 @@ interface Case {
   target: string;
 }
 
-/** Runs the cases; --quick runs the small sizes once and Optuna's PED-ANOVA only. */
-export async function measureImportance(quick: boolean): Promise<ImportanceRow[]> {
+/**
+ * Runs the cases; --quick runs the small sizes once and Optuna's PED-ANOVA only. `load` is the
+ * machine's 1-minute load average before and after, to read the wall times by.
+ */
+export async function measureImportance(
+  quick: boolean,
+): Promise<{ rows: ImportanceRow[]; load: string }> {
+  const loadBefore = loadavg()[0]!;
   const ped = pedAnovaPython();
   const fanova = () => new FanovaImportanceEvaluator({ seed: 0 });
   const mdi = () => new MeanDecreaseImpurityImportanceEvaluator({ seed: 0 });
@@ -115,7 +122,7 @@ export async function measureImportance(quick: boolean): Promise<ImportanceRow[]
       n: 10_000,
       d: 32,
       make: fanova,
-      optuna: sklearn("fanova", 600_000),
+      optuna: sklearn("fanova", 300_000),
       target: "<= 5 s",
     },
     {
@@ -173,5 +180,5 @@ export async function measureImportance(quick: boolean): Promise<ImportanceRow[]
       target: c.target,
     });
   }
-  return rows;
+  return { rows, load: `${loadBefore.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}` };
 }

@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- --quick] [-- --only core,load,storage,...]`: measures skipjack, and Optuna where
- * it is installed (/usr/bin/python3), in the same run, and prints Markdown tables.
+ * `npm run bench [-- --quick] [-- --only core,load,storage,...]`: measures skipjack, and Optuna
+ * where it is installed (/usr/bin/python3), in the same run, and prints Markdown tables.
  */
 import { loadavg } from "node:os";
 import { setVerbosity, Verbosity } from "../src/index.js";
@@ -308,8 +308,16 @@ if (wanted("dashboard-ui")) {
   const rows = await measureDashboardUi(quick);
   printTable(
     "skipjack dashboard in headless Chromium (SQLite; ms; first load after the server started, then median and max of further loads or of live updates)",
-    ["measure", "trials", "first ms", "median ms", "max ms", "target ms"],
-    rows.map((r) => [r.measure, r.trials, r.first ?? "-", r.median, r.max, r.target]),
+    ["measure", "trials", "first ms", "median ms", "max ms", "main-thread ms", "target ms"],
+    rows.map((r) => [
+      r.measure,
+      r.trials.toLocaleString("en-US"),
+      r.first === null ? "-" : Math.round(r.first),
+      Math.round(r.median),
+      Math.round(r.max),
+      r.busyMs === null ? "-" : Math.round(r.busyMs),
+      r.target,
+    ]),
   );
 }
 
@@ -333,9 +341,9 @@ if (wanted("figures")) {
 
 if (wanted("importance")) {
   const { measureImportance } = await import("./importance.js");
-  const rows = await measureImportance(quick);
+  const { rows, load } = await measureImportance(quick);
   printTable(
-    `Parameter importance (issue 14): computeParamImportances on uniform random studies, first call and median of ${quick ? 1 : 3} more (ms); Optuna on the same trials in the same run (fANOVA, MDI: 3.1 with scikit-learn; PED-ANOVA: 5.0)${quick ? "; --quick: 1,000 × 8 except PED-ANOVA, Optuna's PED-ANOVA only" : ""}`,
+    `Parameter importance (issue 14): computeParamImportances on uniform random studies, first call and median of ${quick ? 1 : 3} more (ms); Optuna on the same trials in the same run (fANOVA, MDI: 3.1 with scikit-learn; PED-ANOVA: 5.0); load average ${load}${quick ? "; --quick: 1,000 × 8 except PED-ANOVA, Optuna's PED-ANOVA only" : ""}`,
     [
       "evaluator",
       "trials × params",

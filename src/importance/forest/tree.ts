@@ -123,9 +123,9 @@ export function growTree(
     ws: new Float32Array(m),
     wys: new Float64Array(m),
   };
-  const features = new Int32Array(d);
-  for (let f = 0; f < d; f++) features[f] = f;
-  const split: Split = { feature: -1, position: -1, threshold: 0 };
+  // The best split (feature, last position on the left, threshold) and features tied for it.
+  const split = new Float64Array(3);
+  const ties = new Float64Array(3 * d);
   // Pending nodes: id, start, end, depth.
   const stack = new Int32Array(4 * capacity);
   let top = 0;
@@ -159,26 +159,21 @@ export function growTree(
     impurity[node] = variance;
     if (depth >= maxDepth || end - start < 2 || variance <= PURE) continue;
 
-    // Features in a random order: it decides ties between equally good splits.
-    for (let f = d - 1; f > 0; f--) {
-      const j = rng.integer(0, f);
-      const t = features[f]!;
-      features[f] = features[j]!;
-      features[j] = t;
-    }
-    bestSplit(xs, ws, wys, m, features, start, end, sumW, sumWy, split);
-    if (split.feature < 0) continue;
+    bestSplit(xs, ws, wys, m, d, start, end, sumW, sumWy, split, ties, rng);
+    const splitFeature = split[0]!;
+    if (splitFeature < 0) continue;
+    const splitPosition = split[1]!;
 
-    const nLeft = split.position + 1 - start;
-    const splitBase = split.feature * m;
-    for (let p = start; p < end; p++) goLeft[lists[splitBase + p]!] = p <= split.position ? 1 : 0;
+    const nLeft = splitPosition + 1 - start;
+    const splitBase = splitFeature * m;
+    for (let p = start; p < end; p++) goLeft[lists[splitBase + p]!] = p <= splitPosition ? 1 : 0;
     for (let f = 0; f < d; f++) {
-      if (f !== split.feature) partition(lists, xs, ws, wys, f * m, start, end, goLeft, buffers);
+      if (f !== splitFeature) partition(lists, xs, ws, wys, f * m, start, end, goLeft, buffers);
     }
     const leftId = nNodes++;
     const rightId = nNodes++;
-    feature[node] = split.feature;
-    threshold[node] = split.threshold;
+    feature[node] = splitFeature;
+    threshold[node] = split[2]!;
     left[node] = leftId;
     right[node] = rightId;
     stack[top++] = rightId;
@@ -202,60 +197,97 @@ export function growTree(
   };
 }
 
-/** The best split of a node: its feature (−1: none), last position on the left, threshold. */
-interface Split {
-  feature: number;
-  position: number;
-  threshold: number;
-}
-
 /**
  * Finds the split of positions [start, end) that maximizes sumL²/wL + sumR²/wR (the
- * squared-error proxy), over `features` in order; the first best split wins ties.
+ * squared-error proxy) and writes it to `out` (feature, last position on the left, threshold;
+ * feature −1 when no split exists). Within a feature the first best position wins; between
+ * features that tie, one drawn at random, as scikit-learn's random feature order does (a draw
+ * is needed only for a tie, as with one-hot or integer columns). Only typed arrays are written
+ * here: an object written on a rare path would send V8 back to unoptimized code each time.
  */
 function bestSplit(
   xs: Float32Array,
   ws: Float32Array,
   wys: Float64Array,
   m: number,
-  features: Int32Array,
+  d: number,
   start: number,
   end: number,
   sumW: number,
   sumWy: number,
-  out: Split,
+  out: Float64Array,
+  ties: Float64Array,
+  rng: Rng,
 ): void {
   let best = Number.NEGATIVE_INFINITY;
-  out.feature = -1;
-  for (let q = 0; q < features.length; q++) {
-    const f = features[q]!;
+  let nTies = 0;
+  for (let f = 0; f < d; f++) {
     const base = f * m;
-    const first = base + start;
-    const last = base + end - 1;
-    // A feature constant in this node cannot split it.
-    if (xs[last]! <= xs[first]! + FEATURE_THRESHOLD) continue;
-    let wLeft = 0;
-    let sLeft = 0;
-    let current = xs[first]!;
-    for (let p = first; p < last; p++) {
-      wLeft += ws[p]!;
-      sLeft += wys[p]!;
-      const next = xs[p + 1]!;
-      if (next > current + FEATURE_THRESHOLD) {
-        const sRight = sumWy - sLeft;
-        const proxy = (sLeft * sLeft) / wLeft + (sRight * sRight) / (sumW - wLeft);
-        if (proxy > best) {
-          best = proxy;
-          out.feature = f;
-          out.position = p - base;
-          // Halfway between the neighbouring values, unless rounding puts it on the right one.
-          const middle = current / 2 + next / 2;
-          out.threshold = middle === next || !Number.isFinite(middle) ? current : middle;
-        }
-      }
-      current = next;
+    const featureBest = scanFeature(xs, ws, wys, base + start, base + end - 1, sumW, sumWy, out);
+    if (featureBest > best) {
+      best = featureBest;
+      nTies = 0;
+    }
+    if (featureBest === best && featureBest > Number.NEGATIVE_INFINITY) {
+      ties[3 * nTies] = f;
+      ties[3 * nTies + 1] = out[1]! - base;
+      ties[3 * nTies + 2] = out[2]!;
+      nTies++;
     }
   }
+  if (nTies === 0) {
+    out[0] = -1;
+    return;
+  }
+  const chosen = nTies === 1 ? 0 : rng.integer(0, nTies - 1);
+  out[0] = ties[3 * chosen]!;
+  out[1] = ties[3 * chosen + 1]!;
+  out[2] = ties[3 * chosen + 2]!;
+}
+
+/**
+ * The best proxy over the split positions of one feature's sorted samples [first, last], or
+ * −Infinity when the feature is constant there; the position (the last sample on the left)
+ * and threshold go to out[1] and out[2].
+ */
+function scanFeature(
+  xs: Float32Array,
+  ws: Float32Array,
+  wys: Float64Array,
+  first: number,
+  last: number,
+  sumW: number,
+  sumWy: number,
+  out: Float64Array,
+): number {
+  // A feature constant in this node cannot split it.
+  if (xs[last]! <= xs[first]! + FEATURE_THRESHOLD) return Number.NEGATIVE_INFINITY;
+  let best = Number.NEGATIVE_INFINITY;
+  let position = first;
+  let wLeft = 0;
+  let sLeft = 0;
+  let current = xs[first]!;
+  for (let p = first; p < last; p++) {
+    wLeft += ws[p]!;
+    sLeft += wys[p]!;
+    const next = xs[p + 1]!;
+    if (next > current + FEATURE_THRESHOLD) {
+      const sRight = sumWy - sLeft;
+      const proxy = (sLeft * sLeft) / wLeft + (sRight * sRight) / (sumW - wLeft);
+      if (proxy > best) {
+        best = proxy;
+        position = p;
+      }
+    }
+    current = next;
+  }
+  const below = xs[position]!;
+  const above = xs[position + 1]!;
+  // Halfway between the neighbouring values, unless rounding puts it on the upper one.
+  const middle = below / 2 + above / 2;
+  out[1] = position;
+  out[2] = middle === above || !Number.isFinite(middle) ? below : middle;
+  return best;
 }
 
 /** Scratch space for `partition`. */
