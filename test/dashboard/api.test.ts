@@ -229,6 +229,31 @@ describe("trials", () => {
     expect(bad.status).toBe(400);
   });
 
+  it("starts over when a study id comes to hold another study's trials", async () => {
+    // A SQLite database reuses the largest id after a delete: the same id, other trials.
+    const first = await studyWith(storage, "first", [1, 2, 3]);
+    const second = await studyWith(storage, "second", [7, 8, 9, 10]);
+    let target = first;
+    const reused = new Proxy(storage, {
+      get(s, key) {
+        if (key === "getAllTrials") return () => s.getAllTrials(target);
+        if (key === "getStudyDirections") return () => s.getStudyDirections(target);
+        const value = Reflect.get(s, key);
+        return typeof value === "function" ? value.bind(s) : value;
+      },
+    });
+    const view = createDashboardApp({ storage: reused });
+    const path = `/api/dashboard/studies/${first}/trials`;
+    const before = (await (await view.request(path)).json()) as TrialsResponse;
+    expect(before.trials.map((t) => t.values)).toEqual([[1], [2], [3]]);
+    target = second;
+    const after = (await (
+      await view.request(`${path}?after=${before.cursor}`)
+    ).json()) as TrialsResponse;
+    expect(after.reset).toBe(true);
+    expect(after.trials.map((t) => t.values)).toEqual([[7], [8], [9], [10]]);
+  });
+
   it("answers a trial in full, with its external param values and note", async () => {
     const id = await studyWith(storage, "s", [1, 2]);
     const t = await get<TrialDetail>(`/api/dashboard/studies/${id}/trials/1`);

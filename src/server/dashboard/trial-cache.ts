@@ -30,7 +30,10 @@ export interface TrialDelta {
 /** A cursor that does not parse: the client sent something this server never gave. */
 export class BadCursorError extends Error {}
 
-/** The study lost trials since the last refresh (deleted and made again): start over. */
+/**
+ * The study lost trials, or a number now holds another trial, since the last refresh (the
+ * study was deleted and another made with its id): start over.
+ */
 export class StaleCacheError extends Error {}
 
 /** The trials of one study, as the dashboard serves them. */
@@ -43,6 +46,8 @@ export class TrialCache implements ParamColumns {
   private readonly rows: string[] = [];
   /** Version that last changed each row. */
   private readonly changedAt: number[] = [];
+  /** Storage id of each row's trial: another id under a number means another study. */
+  private readonly trialIds: number[] = [];
   /** State of each row (for counts; a finished row is final). */
   private readonly states: TrialState[] = [];
   private readonly names: string[] = [];
@@ -119,11 +124,15 @@ export class TrialCache implements ParamColumns {
     for (const trial of list) {
       const n = trial.number;
       const old = this.states[n];
+      if (old !== undefined && this.trialIds[n] !== trial.trialId) {
+        throw new StaleCacheError(`study ${this.studyId}`);
+      }
       // A row made from a finished trial is final.
       if (old !== undefined && isFinished(old)) continue;
       const json = JSON.stringify(trialRow(trial, this));
       if (json === this.rows[n]) continue;
       if (this.rows[n] === undefined) this.count++;
+      this.trialIds[n] = trial.trialId;
       this.rows[n] = json;
       this.changedAt[n] = next;
       if (old !== undefined) this.counts[old]--;
