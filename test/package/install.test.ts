@@ -5,7 +5,15 @@
  * packages.
  */
 import { type ExecFileSyncOptions, execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -60,11 +68,11 @@ function typeCheck(file: string, source: string, options: Record<string, unknown
       files: [file],
     }),
   );
-  const checked = run(process.execPath, [
-    join(root, "node_modules/typescript/bin/tsc"),
-    "-p",
-    config,
-  ]);
+  const checked = run(
+    process.execPath,
+    [join(root, "node_modules/typescript/bin/tsc"), "-p", config],
+    { timeout: 110_000 },
+  );
   return { status: checked.status, output: checked.stdout + checked.stderr };
 }
 
@@ -206,6 +214,48 @@ describe("installed with TensorFlow.js, pg and mysql2 absent", () => {
     expect(JSON.parse(out.stdout)).toEqual({ inMemory: 10, onFile: 10, loaded: [] });
   });
 
+  it("says how to rebuild better-sqlite3 where its install script did not run", () => {
+    const build = join(project, "node_modules/better-sqlite3/build");
+    renameSync(build, `${build}.off`);
+    try {
+      const created = skipjack("create-study", "--storage", "sqlite:///other.db");
+      // A Node with a usable node:sqlite (22.16+) needs no compiled better-sqlite3.
+      const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+      const nodeSqlite = major > 22 || (major === 22 && minor >= 16);
+      expect(created.status).toBe(nodeSqlite ? 0 : 1);
+      if (!nodeSqlite) {
+        expect(created.stderr).toMatch(/^skipjack: [^\n]*npm rebuild better-sqlite3[^\n]*\n$/);
+      }
+    } finally {
+      renameSync(`${build}.off`, build);
+    }
+  });
+
+  it("loads with require() where Node loads ES modules with it (20.19+, 22.12+)", () => {
+    writeFileSync(
+      join(project, "consumer.cjs"),
+      `const { createStudy } = require("skipjack");
+createStudy().then(async (study) => {
+  await study.optimize((t) => t.suggestFloat("x", 0, 1), { nTrials: 3 });
+  let tfjs = "";
+  try {
+    require("skipjack/tfjs");
+  } catch (error) {
+    tfjs = error.code;
+  }
+  console.log((await study.trials()).length, tfjs);
+});`,
+    );
+    const out = run(process.execPath, ["consumer.cjs"]);
+    const requireEsm = (process.features as { require_module?: boolean }).require_module === true;
+    if (requireEsm) {
+      // skipjack/tfjs awaits TF.js at its top level, which require() cannot wait for.
+      expect(out).toMatchObject({ status: 0, stdout: "3 ERR_REQUIRE_ASYNC_MODULE\n", stderr: "" });
+    } else {
+      expect(out.stderr).toContain("ERR_REQUIRE_ESM");
+    }
+  });
+
   it("says in one line, exit status 1, what to install for the demo", () => {
     const demo = npx("demo", "--epochs", "2", "--storage", "sqlite:///demo.db");
     expect(demo.status).toBe(1);
@@ -260,10 +310,11 @@ trial.suggestFloat("x", "0", 1);
 // @ts-expect-error createStudy has no option of this name
 await createStudy({ directon: "minimize" });
 `,
-      { skipLibCheck: false },
+      // Every declaration file checked but TypeScript's own lib files.
+      { skipLibCheck: false, skipDefaultLibCheck: true },
     );
     expect(checked).toEqual({ status: 0, output: "" });
-  });
+  }, 120_000);
 });
 
 describe("installed with TensorFlow.js, used from TypeScript", () => {
@@ -284,7 +335,7 @@ describe("installed with TensorFlow.js, used from TypeScript", () => {
     expect(entry).toBe(
       names(join(project, "node_modules/skipjack/dist/integration/tfjs/index.js")),
     );
-  });
+  }, 60_000);
 
   it("type-checks a consumer of createStudy, Trial and skipjack/tfjs against the shipped declarations", () => {
     // TF.js 4.22's own declarations fail a strict check (hash_util.d.ts names an absent Long,
@@ -312,5 +363,5 @@ pruningCallback({} as Trial, { monitor: 1 });
       { skipLibCheck: true },
     );
     expect(checked).toEqual({ status: 0, output: "" });
-  });
+  }, 120_000);
 });
