@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { InvalidArgumentError, type StudySnapshot } from "../../src/index.js";
+import {
+  FloatDistribution,
+  FrozenTrial,
+  InvalidArgumentError,
+  type StudySnapshot,
+} from "../../src/index.js";
 import { hypervolume, toRows } from "../../src/math/hypervolume.js";
 import { dominates } from "../../src/study/best.js";
+import { makeSnapshot } from "../../src/study/snapshot.js";
 import type { PlotlyFigure, PlotlyJson, PlotlyTrace } from "../../src/visualization/index.js";
 import * as viz from "../../src/visualization/index.js";
 import { fixtureStudy } from "./fixtures.js";
@@ -267,6 +273,33 @@ describe("multi-objective figures", () => {
     );
   });
 
+  it("hypervolume history: each step equals the hypervolume of the points so far (ties, duplicates, points outside the box)", () => {
+    const rng = (i: number) => ((i * 2654435761) % 1000) / 100;
+    const trials = Array.from(
+      { length: 300 },
+      (_, i) =>
+        new FrozenTrial({
+          number: i,
+          trialId: i + 1,
+          state: "COMPLETE",
+          values: [Math.round(rng(i)), Math.round(rng(i + 7))],
+          datetimeStart: null,
+          datetimeComplete: null,
+          params: {},
+          distributions: {},
+          userAttrs: {},
+          systemAttrs: {},
+          intermediateValues: new Map(),
+        }),
+    );
+    const study = makeSnapshot("hv", ["minimize", "maximize"], trials);
+    const ys = num(viz.hypervolumeHistoryFigure(study, [8, 1]).data[0]!["y"]);
+    for (let n = 1; n <= trials.length; n += 13) {
+      const points = trials.slice(0, n).map((t) => [t.values![0]!, -t.values![1]!]);
+      expect(ys[n - 1]).toBeCloseTo(hypervolume(toRows(points), n, 2, [8, -1]), 9);
+    }
+  });
+
   it("importances: one set of bars per objective", () => {
     const figure = viz.paramImportancesFigure(multi);
     expect(figure.data).toHaveLength(2);
@@ -364,4 +397,46 @@ describe("plotX functions", () => {
       viz.optimizationHistoryFigure([snapshot, snapshot]),
     );
   });
+});
+
+describe("very large studies", () => {
+  it("build figures of 150,000 trials (no argument spread, capped traces)", () => {
+    const x = new FloatDistribution(1e-3, 1, { log: true });
+    const trials = Array.from(
+      { length: 150_000 },
+      (_, i) =>
+        new FrozenTrial({
+          number: i,
+          trialId: i + 1,
+          state: "COMPLETE",
+          values: [Math.sin(i) + 2, Math.cos(i) + 2],
+          datetimeStart: new Date(i * 1000),
+          datetimeComplete: new Date(i * 1000 + 500),
+          params: { x: 10 ** ((-3 * ((i * 7919) % 1000)) / 1000), y: i % 7 },
+          distributions: { x, y: new FloatDistribution(0, 6) },
+          userAttrs: {},
+          systemAttrs: {},
+          intermediateValues: new Map([
+            [0, 1],
+            [1, 0.5],
+          ]),
+        }),
+    );
+    const big = makeSnapshot("big", ["minimize", "minimize"], trials);
+    const target = { target: (t: FrozenTrial) => t.values![0]! };
+    const history = viz.optimizationHistoryFigure([big, big], { ...target, errorBar: true });
+    expect(history.data[0]!.type).toBe("scattergl");
+    const lines = viz.intermediateValuesFigure(big);
+    expect(lines.data.reduce((n, t) => n + num(t["x"]).filter((v) => v === null).length, 0)).toBe(
+      2000,
+    );
+    const parallel = viz.parallelCoordinateFigure(big, target);
+    expect(
+      num((parallel.data[0]!["dimensions"] as Obj[])[0]!["values"]).length,
+    ).toBeLessThanOrEqual(11_000);
+    expect(viz.timelineFigure(big).data[0]!.type).toBe("scattergl");
+    // A front of tens of thousands of points (values on a circle): kept incrementally.
+    expect(num(viz.hypervolumeHistoryFigure(big, [4, 4]).data[0]!["y"]).length).toBe(150_000);
+    expect(viz.edfFigure(big, target).data).toHaveLength(1);
+  }, 60_000);
 });
