@@ -23,7 +23,10 @@ export interface NodeDatabase {
 }
 
 /** The `node:sqlite` class of a connection. */
-export type NodeDatabaseClass = new (path: string, options?: { readOnly?: boolean }) => NodeDatabase;
+export type NodeDatabaseClass = new (
+  path: string,
+  options?: { readOnly?: boolean },
+) => NodeDatabase;
 
 interface NodeSqliteModule {
   /** Named `Database` from Node 25, with `DatabaseSync` kept as an alias. */
