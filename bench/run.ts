@@ -179,16 +179,19 @@ if (wanted("gp")) {
       "skipjack",
       ...(optuna === null ? ["Optuna (not run)"] : settings.map(label)),
       "Optuna (faster setting) / skipjack",
+      "CPU ms: skipjack / Optuna 1 thread",
       "target",
     ],
     result.rows.map((r) => {
       const theirs = settings.map((t) => r.optuna[t]).filter((v) => v !== undefined);
       const fastest = theirs.length > 0 ? Math.min(...theirs) : null;
+      const theirCpu = r.optunaCpu["1"];
       return [
         `${r.from}-${r.to}`,
         r.skipjack,
         ...(optuna === null ? ["-"] : settings.map((t) => r.optuna[t] ?? "-")),
         fastest === null ? "-" : `${formatNumber(fastest / r.skipjack)}x`,
+        `${formatNumber(r.skipjackCpu)} / ${theirCpu === undefined ? "-" : `${formatNumber(theirCpu)} (${formatNumber(theirCpu / r.skipjackCpu)}x)`}`,
         r.to > 300 ? "<= 100 ms" : ">= 20x",
       ];
     }),

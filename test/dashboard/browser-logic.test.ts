@@ -9,7 +9,7 @@ import { num, paramSpace, toFrozenTrial } from "../../src/dashboard-ui/data/conv
 import { StudyFeed } from "../../src/dashboard-ui/data/feed.js";
 import { applyPlotFilter, applyTableFilter } from "../../src/dashboard-ui/data/filters.js";
 import { parseInline, parseMarkdown } from "../../src/dashboard-ui/markdown.js";
-import { href, parseRoute } from "../../src/dashboard-ui/router.js";
+import { href, parseRoute, type Route } from "../../src/dashboard-ui/routes.js";
 import type { TrialRow, TrialsResponse } from "../../src/server/dashboard/api-types.js";
 
 const DISTRIBUTIONS: TrialsResponse["distributions"] = [
@@ -45,13 +45,13 @@ function response(trials: TrialRow[], reset: boolean, cursor = "c1"): TrialsResp
 
 describe("routes", () => {
   it("reads every page from the hash and writes it back", () => {
-    const routes = [
+    const routes: Route[] = [
       { page: "studies" },
       { page: "study", studyId: 3 },
       { page: "trials", studyId: 3 },
       { page: "trial", studyId: 3, number: 12 },
       { page: "compare", studyIds: [1, 4] },
-    ] as const;
+    ];
     for (const route of routes) expect(parseRoute(href(route))).toEqual(route);
     expect(parseRoute("")).toEqual({ page: "studies" });
     expect(parseRoute("#/studies/x").page).toBe("missing");

@@ -62,24 +62,26 @@ async function makeStudies(): Promise<void> {
 /** How long a page may take to show something: generous, as CI runs test files side by side. */
 const WAIT = { timeout: 60_000 };
 
+/** Waits until a JavaScript expression holds in the page (source text: this file has no DOM types). */
+function until(expression: string) {
+  return page.waitForFunction(expression, undefined, WAIT);
+}
+
 /** Opens a hash route on the dashboard and waits until the app has rendered it. */
 async function open(hash: string, selector: string): Promise<void> {
-  await page.goto(`${dashboard.url}${hash}`);
+  await page.goto(`${dashboard.url}${hash}`, { waitUntil: "commit" });
   await page.waitForSelector(selector, WAIT);
 }
 
-/** Trial numbers of the table's rendered rows, top to bottom. */
+/** Trial numbers of the table's rendered rows, top to bottom (rows are placed by style top). */
 async function tableNumbers(): Promise<number[]> {
-  const rows = await page.locator("#trials tbody tr").evaluateAll((elements) =>
-    elements
-      .map((e) => ({
-        top: Number.parseFloat((e as HTMLElement).style.top),
-        n: Number(e.getAttribute("data-number")),
-      }))
-      .sort((a, b) => a.top - b.top)
-      .map((r) => r.n),
-  );
-  return rows;
+  const rows: { top: number; n: number }[] = [];
+  for (const row of await page.locator("#trials tbody tr").all()) {
+    const style = (await row.getAttribute("style")) ?? "";
+    const top = /top:\s*([\d.]+)px/.exec(style)?.[1] ?? "0";
+    rows.push({ top: Number(top), n: Number(await row.getAttribute("data-number")) });
+  }
+  return rows.sort((a, b) => a.top - b.top).map((r) => r.n);
 }
 
 beforeAll(async () => {
@@ -105,13 +107,9 @@ describe("skipjack dashboard in Chromium", () => {
     await page.waitForSelector('[data-plot="parallel"][data-drawn]', WAIT);
     await scrollThrough(page);
     // Every figure panel ends drawn or saying why it has nothing to draw.
-    await page.waitForFunction(
-      () =>
-        [...document.querySelectorAll("[data-figure]")].every(
-          (p) => p.querySelector("[data-drawn]") !== null || p.querySelector(".figure-note"),
-        ),
-      undefined,
-      WAIT,
+    await until(
+      `[...document.querySelectorAll("[data-figure]")].every(
+        (p) => p.querySelector("[data-drawn]") !== null || p.querySelector(".figure-note") !== null)`,
     );
     expect(await page.locator('[data-figure="intermediate"] [data-drawn]').count()).toBe(1);
 
@@ -168,11 +166,7 @@ describe("skipjack dashboard in Chromium", () => {
 
   it("shows a trial told by another process without a reload", async () => {
     await open("#/studies/1", "#n-trials");
-    await page.waitForFunction(
-      () => document.querySelector("#n-trials")?.textContent === "30 trials",
-      undefined,
-      WAIT,
-    );
+    await until(`document.querySelector("#n-trials")?.textContent === "30 trials"`);
     const asked = JSON.parse(
       runCli(["ask", "--storage", storage, "--study-name", SCRIPT_NAME, "--format", "json"]),
     ) as { number: number };
@@ -181,24 +175,16 @@ describe("skipjack dashboard in Chromium", () => {
       ...["--storage", storage, "--study-name", SCRIPT_NAME],
       ...["--trial-number", String(asked.number), "--values", "0.25"],
     ]);
-    await page.waitForFunction(
-      () => document.querySelector("#n-trials")?.textContent === "31 trials",
-      undefined,
-      WAIT,
-    );
+    await until(`document.querySelector("#n-trials")?.textContent === "31 trials"`);
     expect(seen.errors).toEqual([]);
   }, 180_000);
 
   it("hides and refuses delete with --read-only, and deletes after a confirmation without", async () => {
     const readOnly = await startDashboard(storage, ["--read-only"]);
     try {
-      await page.goto(`${readOnly.url}#/`);
+      await page.goto(`${readOnly.url}#/`, { waitUntil: "commit" });
       await page.waitForSelector("a.study-name", WAIT);
-      await page.waitForFunction(
-        () => document.body.textContent?.includes("read-only"),
-        undefined,
-        WAIT,
-      );
+      await until(`document.body.textContent.includes("read-only")`);
       expect(await page.locator("button", { hasText: "Delete" }).count()).toBe(0);
       expect(await page.locator("button", { hasText: "Rename" }).count()).toBe(0);
       const status = await page.evaluate(async () => {
@@ -221,11 +207,8 @@ describe("skipjack dashboard in Chromium", () => {
     expect(await page.locator("a.study-name", { hasText: "to delete" }).count()).toBe(1);
     await row.locator("button", { hasText: "Delete" }).click();
     await dialog.locator("button", { hasText: "Delete" }).click();
-    await page.waitForFunction(
-      () =>
-        ![...document.querySelectorAll("a.study-name")].some((a) => a.textContent === "to delete"),
-      undefined,
-      WAIT,
+    await until(
+      `![...document.querySelectorAll("a.study-name")].some((a) => a.textContent === "to delete")`,
     );
     expect(await page.locator("a.study-name").count()).toBe(2);
     expect(seen.errors).toEqual([]);

@@ -2,12 +2,10 @@
  * A study's trials, kept up to date by polling the incremental trials API once a second:
  * the first request returns every trial, later ones (`after=<cursor>`) only the trials that are
  * new or changed, merged here by number. Pages subscribe through `useStudyFeed`; a feed polls
- * only while some page shows it and keeps its trials for the next page that does.
+ * only while some page shows it and keeps its trials for the next page that does (feeds.ts).
  */
-import { useCallback, useMemo, useRef, useSyncExternalStore } from "react";
 import type { Direction, TrialsResponse } from "../../server/dashboard/api-types.js";
 import type { FrozenTrial } from "../../trial/frozen.js";
-import { api } from "./api.js";
 import { type ParamSpace, paramSpace, toFrozenTrial } from "./convert.js";
 
 /** Polling period: a trial finished by any worker shows within about 1 s (goal: 2 s). */
@@ -50,7 +48,7 @@ export class StudyFeed {
     private readonly fetchTrials: (
       studyId: number,
       after: string | null,
-    ) => Promise<TrialsResponse> = api.trials,
+    ) => Promise<TrialsResponse>,
   ) {}
 
   /** Adds a listener; the feed polls while it has one. Returns the unsubscribe function. */
@@ -147,59 +145,4 @@ export class StudyFeed {
     this.state = state;
     for (const listener of this.listeners) listener();
   }
-}
-
-const feeds = new Map<number, StudyFeed>();
-/** Studies whose trials stay in memory after no page shows them (most recent last). */
-const KEEP = 4;
-
-/** The shared feed of a study. */
-export function feedFor(studyId: number): StudyFeed {
-  let feed = feeds.get(studyId);
-  if (feed === undefined) {
-    feed = new StudyFeed(studyId);
-  } else {
-    feeds.delete(studyId);
-  }
-  feeds.set(studyId, feed);
-  while (feeds.size > KEEP) feeds.delete(feeds.keys().next().value!);
-  return feed;
-}
-
-/** Forgets a study's trials (after it was deleted). */
-export function dropFeed(studyId: number): void {
-  feeds.delete(studyId);
-}
-
-/** A study's live trials; re-renders on every change. */
-export function useStudyFeed(studyId: number): FeedState {
-  const feed = feedFor(studyId);
-  const subscribe = useCallback((listener: () => void) => feed.subscribe(listener), [feed]);
-  return useSyncExternalStore(subscribe, () => feed.state);
-}
-
-/** Several studies' live trials (the compare page); re-renders when any changes. */
-export function useStudyFeeds(studyIds: readonly number[]): readonly FeedState[] {
-  const key = studyIds.join(",");
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the ids.
-  const feedList = useMemo(() => studyIds.map((id) => feedFor(id)), [key]);
-  const cache = useRef<readonly FeedState[]>([]);
-  const subscribe = useCallback(
-    (listener: () => void) => {
-      const stops = feedList.map((feed) => feed.subscribe(listener));
-      return () => {
-        for (const stop of stops) stop();
-      };
-    },
-    [feedList],
-  );
-  const read = () => {
-    const states = feedList.map((feed) => feed.state);
-    const previous = cache.current;
-    if (previous.length !== states.length || states.some((s, i) => s !== previous[i])) {
-      cache.current = states;
-    }
-    return cache.current;
-  };
-  return useSyncExternalStore(subscribe, read);
 }

@@ -5,7 +5,7 @@ import { edfFigure } from "../../visualization/edf.js";
 import { optimizationHistoryFigure } from "../../visualization/optimization-history.js";
 import { FigurePanel } from "../components/FigurePanel.js";
 import { api } from "../data/api.js";
-import { useStudyFeeds } from "../data/feed.js";
+import { useStudyFeeds } from "../data/feeds.js";
 import { usePolled } from "../data/hooks.js";
 import { href } from "../router.js";
 

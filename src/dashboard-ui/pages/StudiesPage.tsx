@@ -4,7 +4,7 @@ import { ConfirmDialog } from "../components/ConfirmDialog.js";
 import { StateCounts } from "../components/StateBadge.js";
 import { api } from "../data/api.js";
 import { num } from "../data/convert.js";
-import { dropFeed } from "../data/feed.js";
+import { dropFeed } from "../data/feeds.js";
 import { usePolled } from "../data/hooks.js";
 import { formatDate, formatValue } from "../format.js";
 import { href } from "../router.js";

@@ -7,7 +7,7 @@ import { NoteEditor } from "../components/NoteEditor.js";
 import { StateCounts } from "../components/StateBadge.js";
 import { api } from "../data/api.js";
 import { num } from "../data/convert.js";
-import { useStudyFeed } from "../data/feed.js";
+import { useStudyFeed } from "../data/feeds.js";
 import { applyPlotFilter, countByState, type Range, STATES } from "../data/filters.js";
 import { usePolled } from "../data/hooks.js";
 import { FIGURES, type FigureContext } from "../figures.js";

@@ -15,7 +15,7 @@ import type { FrozenTrial } from "../../trial/frozen.js";
 import type { TrialState } from "../../trial/state.js";
 import { toCsv } from "../csv.js";
 import { sortTrials, type TrialColumn, trialColumns, userAttrNames } from "../data/columns.js";
-import { useStudyFeed } from "../data/feed.js";
+import { useStudyFeed } from "../data/feeds.js";
 import {
   type AttrFilter,
   applyTableFilter,
