@@ -27,6 +27,7 @@ interface OptunaGpRun {
   threads: number;
   greenlet: boolean;
   windows: number[];
+  cpuWindows: number[];
 }
 
 /** One window's medians over the repeats, in milliseconds per trial. */
@@ -36,6 +37,9 @@ export interface GpTimingRow {
   skipjack: number;
   /** Optuna per thread setting ("1", "default"); absent where not run. */
   optuna: Record<string, number>;
+  /** The same for the process's CPU time per trial (all threads). */
+  skipjackCpu: number;
+  optunaCpu: Record<string, number>;
 }
 
 /** What `measureGpTrialTimes` returns. */
@@ -71,32 +75,40 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Mean whole-trial wall time over each window of one skipjack study of `trials` trials. */
+/**
+ * Mean whole-trial wall time and process CPU time over each window of one skipjack study of
+ * `trials` trials: [wall, cpu] per window.
+ */
 export async function timeSkipjackStudy(
   seed: number,
   trials: number,
   windows: readonly TrialWindow[],
-): Promise<number[]> {
+): Promise<[number, number][]> {
   const study = await createStudy({ sampler: new GPSampler({ seed }), pruner: new NopPruner() });
   const ms = new Float64Array(trials);
+  const cpu = new Float64Array(trials);
   for (let i = 0; i < trials; i++) {
     const start = performance.now();
+    const startCpu = process.cpuUsage();
     const trial = await study.ask();
     const x = hartmann6.space.map((p) => trial.suggestFloat(p.name, p.low, p.high));
     await study.tell(trial, hartmann6.evaluate(x));
     ms[i] = performance.now() - start;
+    const used = process.cpuUsage(startCpu);
+    cpu[i] = (used.user + used.system) / 1000;
   }
-  return windows.map(([from, to]) => {
+  const mean = (values: Float64Array, from: number, to: number): number => {
     let total = 0;
-    for (let i = from; i < to; i++) total += ms[i]!;
+    for (let i = from; i < to; i++) total += values[i]!;
     return total / (to - from);
-  });
+  };
+  return windows.map(([from, to]) => [mean(ms, from, to), mean(cpu, from, to)]);
 }
 
 /**
  * Full: 3 repeats; skipjack to 1,000 trials (windows 90–100, 290–300, 990–1,000), Optuna to 300
- * with 1 thread and with PyTorch's default. Quick: 1 repeat of 40 trials (window 30–40), Optuna
- * with 1 thread only.
+ * with 1 thread, and with PyTorch's default threads in the first repeat. Quick: 1 repeat of 40
+ * trials (window 30–40), Optuna with 1 thread only.
  */
 export async function measureGpTrialTimes(quick: boolean): Promise<GpTimingResult> {
   const repeats = quick ? 1 : 3;
@@ -110,19 +122,24 @@ export async function measureGpTrialTimes(quick: boolean): Promise<GpTimingResul
   const trials = windows.at(-1)![1];
   const optunaTrials = quick ? 40 : 300;
   const optunaWindows = windows.filter(([, to]) => to <= optunaTrials);
-  const threadSettings = quick ? ["1"] : ["1", "default"];
+  // PyTorch's default threads only in the first repeat: slower than one thread on this machine
+  // (see gp_overhead.py), and Optuna's studies take most of the section's time.
+  const threadSettings = (r: number): string[] => (quick || r > 0 ? ["1"] : ["1", "default"]);
   const python = optunaGpPython();
   const load0 = loadavg()[0]!;
   const ours: number[][] = windows.map(() => []);
+  const oursCpu: number[][] = windows.map(() => []);
   const theirs = new Map<string, number[][]>();
+  const theirsCpu = new Map<string, number[][]>();
   let info: GpTimingResult["optuna"] = null;
   for (let r = 0; r < repeats; r++) {
     const times = await timeSkipjackStudy(r, trials, windows);
-    times.forEach((t, w) => {
-      ours[w]!.push(t);
+    times.forEach(([wall, cpu], w) => {
+      ours[w]!.push(wall);
+      oursCpu[w]!.push(cpu);
     });
     if (python === null) continue;
-    for (const threads of threadSettings) {
+    for (const threads of threadSettings(r)) {
       const args = [
         String(optunaTrials),
         String(r),
@@ -134,17 +151,31 @@ export async function measureGpTrialTimes(quick: boolean): Promise<GpTimingResul
       info ??= { version: run.version, torch: run.torch, greenlet: run.greenlet, threads: {} };
       info.threads[threads] = run.threads;
       const samples = theirs.get(threads) ?? optunaWindows.map(() => []);
+      const cpuSamples = theirsCpu.get(threads) ?? optunaWindows.map(() => []);
       run.windows.forEach((t, w) => {
         samples[w]!.push(t);
+        cpuSamples[w]!.push(run.cpuWindows[w]!);
       });
       theirs.set(threads, samples);
+      theirsCpu.set(threads, cpuSamples);
     }
   }
   const rows = windows.map(([from, to], w): GpTimingRow => {
     const optuna: Record<string, number> = {};
+    const optunaCpu: Record<string, number> = {};
     const o = optunaWindows.findIndex(([a, b]) => a === from && b === to);
-    if (o >= 0) for (const [threads, samples] of theirs) optuna[threads] = median(samples[o]!);
-    return { from, to, skipjack: median(ours[w]!), optuna };
+    if (o >= 0) {
+      for (const [threads, samples] of theirs) optuna[threads] = median(samples[o]!);
+      for (const [threads, samples] of theirsCpu) optunaCpu[threads] = median(samples[o]!);
+    }
+    return {
+      from,
+      to,
+      skipjack: median(ours[w]!),
+      optuna,
+      skipjackCpu: median(oursCpu[w]!),
+      optunaCpu,
+    };
   });
   return { repeats, rows, optuna: info, load: [load0, loadavg()[0]!] };
 }
