@@ -1,9 +1,11 @@
 /**
- * Storage benchmarks (issue 3):
+ * Storage benchmarks:
+ * - loading a study of 10,000 finished trials (6 parameters, 10 intermediate values each)
+ *   from SQLite and from PostgreSQL into a fresh storage, as a new process does (issue 16's
+ *   second measure; issue 3's before): the median of several loads, and Optuna 3.1's median
+ *   on the very same database in the same run;
  * - SQLite whole-trial overhead: ms per trial over trials 201–300 of a 300-trial study,
  *   RandomSampler, 6 float parameters, a trivial objective (Optuna 3.1 measured alongside);
- * - loading a study of 10,000 finished trials (6 parameters, 10 intermediate values each)
- *   from SQLite and from PostgreSQL into a fresh process's storage;
  * - PostgreSQL throughput: trials per second of 8 worker processes on one study.
  * PostgreSQL figures need SKIPJACK_BENCH_POSTGRES_URL (or SKIPJACK_TEST_POSTGRES_URL), a role
  * that may create databases.
@@ -31,6 +33,8 @@ import { runOptunaScript } from "./optuna/run.js";
 export interface StorageBenchRow {
   measure: string;
   skipjack: number | null;
+  /** This process's CPU time for the same (a server's own CPU not included), or null. */
+  skipjackCpu: number | null;
   optuna: number | null;
   unit: string;
   target: string;
@@ -87,19 +91,31 @@ export async function fillStudy(storage: Storage, name: string, n: number): Prom
   return studyId;
 }
 
-/** Seconds to load every trial of the study with a fresh storage (median of `repeats`). */
-export async function loadTime(url: string, name: string, repeats: number): Promise<number> {
-  const samples: number[] = [];
+/**
+ * Seconds to load every trial of the study with a fresh storage, as a new process does
+ * (`getStudyIdFromName`, then `getAllTrials`); medians over `repeats` of the wall time and of
+ * this process's CPU time.
+ */
+export async function loadTime(
+  url: string,
+  name: string,
+  repeats: number,
+): Promise<{ seconds: number; cpuSeconds: number }> {
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let r = 0; r < repeats; r++) {
     const storage = await openStorage(url);
     const start = performance.now();
+    const cpuAt = process.cpuUsage();
     const studyId = await storage.getStudyIdFromName(name);
     const trials = await storage.getAllTrials(studyId);
-    samples.push((performance.now() - start) / 1000);
+    const used = process.cpuUsage(cpuAt);
+    wall.push((performance.now() - start) / 1000);
+    cpu.push((used.user + used.system) / 1e6);
     if (trials.length === 0) throw new Error("the study to load is empty");
     await storage.close();
   }
-  return median(samples);
+  return { seconds: median(wall), cpuSeconds: median(cpu) };
 }
 
 const WORKER = fileURLToPath(new URL("./storage-worker.ts", import.meta.url));
@@ -167,12 +183,66 @@ async function freshPostgres(admin: string, name: string) {
   };
 }
 
-/** Optuna's seconds to load the same study (its RDBStorage on the same database), or null. */
-function optunaLoad(url: string): number | null {
-  return runOptunaScript<{ seconds: number }>("storage_load.py", [url, "load"])?.seconds ?? null;
+/** Optuna's seconds to load the same study (its RDBStorage on the same database; median of
+ * `repeats`), or null. */
+function optunaLoad(url: string, repeats: number): number | null {
+  return (
+    runOptunaScript<{ seconds: number }>("storage_load.py", [url, "load", String(repeats)])
+      ?.seconds ?? null
+  );
 }
 
-/** Runs every storage benchmark; `quick` uses fewer repeats and smaller studies. */
+/** The PostgreSQL role the benchmarks may create databases with, if any. */
+function postgresAdmin(): string | undefined {
+  return process.env["SKIPJACK_BENCH_POSTGRES_URL"] ?? process.env["SKIPJACK_TEST_POSTGRES_URL"];
+}
+
+/**
+ * Issue 16's second measure: seconds to load a study of 10,000 finished trials (6 parameters,
+ * 10 intermediate values each) from SQLite and from PostgreSQL, skipjack's median of 5 loads
+ * and Optuna's median of 3 on the same database, in this run. `quick`: 1,000 trials, one load,
+ * no Optuna.
+ */
+export async function measureLoads(quick = false): Promise<StorageBenchRow[]> {
+  setVerbosity(Verbosity.WARNING);
+  const dir = mkdtempSync(join(tmpdir(), "skipjack-bench-"));
+  const rows: StorageBenchRow[] = [];
+  const n = quick ? 1000 : 10_000;
+  const measure = async (url: string, database: string): Promise<void> => {
+    const writer = await openStorage(url);
+    await fillStudy(writer, "load", n);
+    await writer.close();
+    const ours = await loadTime(url, "load", quick ? 1 : 5);
+    rows.push({
+      measure: `Load ${n} finished trials (6 params, 10 intermediate values) from ${database}`,
+      skipjack: ours.seconds,
+      skipjackCpu: ours.cpuSeconds,
+      optuna: quick ? null : optunaLoad(url, 3),
+      unit: "s",
+      target: "<= 0.2",
+    });
+  };
+  try {
+    await measure(`sqlite:///${join(dir, "load.db")}`, "SQLite");
+    const admin = postgresAdmin();
+    if (admin !== undefined) {
+      const load = await freshPostgres(admin, "load");
+      try {
+        await measure(load.url, "PostgreSQL");
+      } finally {
+        await load.drop();
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+/**
+ * The other storage benchmarks (SQLite whole-trial overhead, PostgreSQL throughput); `quick`
+ * uses fewer repeats and trials.
+ */
 export async function measureStorage(quick = false): Promise<StorageBenchRow[]> {
   setVerbosity(Verbosity.WARNING);
   const dir = mkdtempSync(join(tmpdir(), "skipjack-bench-"));
@@ -187,47 +257,19 @@ export async function measureStorage(quick = false): Promise<StorageBenchRow[]> 
     rows.push({
       measure: "SQLite whole-trial overhead, RandomSampler, 6 floats (trials 201-300 of 300)",
       skipjack: overhead,
+      skipjackCpu: null,
       optuna: optuna?.msPerTrial ?? null,
       unit: "ms/trial",
       target: "<= 1.7",
     });
-
-    const n = quick ? 1000 : 10_000;
-    const sqliteUrl = `sqlite:///${join(dir, "load.db")}`;
-    const writer = await openStorage(sqliteUrl);
-    await fillStudy(writer, "load", n);
-    await writer.close();
-    rows.push({
-      measure: `Load ${n} finished trials (6 params, 10 intermediate values) from SQLite`,
-      skipjack: await loadTime(sqliteUrl, "load", quick ? 1 : 3),
-      optuna: quick ? null : optunaLoad(sqliteUrl),
-      unit: "s",
-      target: "<= 1",
-    });
-
-    const admin =
-      process.env["SKIPJACK_BENCH_POSTGRES_URL"] ?? process.env["SKIPJACK_TEST_POSTGRES_URL"];
+    const admin = postgresAdmin();
     if (admin !== undefined) {
-      const load = await freshPostgres(admin, "load");
-      try {
-        const pgWriter = await openStorage(load.url);
-        await fillStudy(pgWriter, "load", n);
-        await pgWriter.close();
-        rows.push({
-          measure: `Load ${n} finished trials (6 params, 10 intermediate values) from PostgreSQL`,
-          skipjack: await loadTime(load.url, "load", quick ? 1 : 3),
-          optuna: quick ? null : optunaLoad(load.url),
-          unit: "s",
-          target: "<= 1",
-        });
-      } finally {
-        await load.drop();
-      }
       const busy = await freshPostgres(admin, "throughput");
       try {
         rows.push({
           measure: "PostgreSQL, 8 worker processes on one study (RandomSampler, 6 floats)",
           skipjack: await throughput(busy.url, 8, quick ? 25 : 100),
+          skipjackCpu: null,
           optuna: null,
           unit: "trials/s",
           target: "-",
@@ -243,7 +285,8 @@ export async function measureStorage(quick = false): Promise<StorageBenchRow[]> 
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  for (const row of await measureStorage(process.argv.includes("--quick"))) {
+  const quick = process.argv.includes("--quick");
+  for (const row of [...(await measureLoads(quick)), ...(await measureStorage(quick))]) {
     console.log(JSON.stringify(row));
   }
 }
