@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { browserCommand, storageArgument } from "../../src/cli/commands/dashboard.js";
-import type { StudiesResponse } from "../../src/server/dashboard/api-types.js";
+import type { DashboardInfo, StudiesResponse } from "../../src/server/dashboard/api-types.js";
 import { openStorage } from "../../src/storages/resolve.js";
 import { sj } from "../cli/commands-helpers.js";
 import { tempDir } from "../storages/helpers.js";
@@ -87,6 +87,9 @@ describe("skipjack dashboard", () => {
         method: "DELETE",
       });
       expect(refused.status).toBe(403);
+      const info = (await (await fetch(`${url}api/dashboard/info`)).json()) as DashboardInfo;
+      expect(info).toMatchObject({ readOnly: true, tokenRequired: false });
+      expect(info.storage).toBe(`sqlite:///${path}`);
     } finally {
       child.kill("SIGTERM");
     }

@@ -142,6 +142,7 @@ export function registerDashboard(program: Command, ctx: CommandContext): void {
           ...(token === undefined ? {} : { token }),
           noAuth: flags.auth === false,
           readOnly: flags.readOnly === true,
+          storageLabel: maskUrl(url),
         });
       } catch (error) {
         await storage.close();

@@ -23,6 +23,8 @@ export interface DashboardOptions {
   readOnly?: boolean;
   /** Folder of the built UI (default dist/dashboard/ of the package). */
   uiDir?: string;
+  /** The storage as the UI shows it (default: the URL with its password masked). */
+  storageLabel?: string;
 }
 
 /** A listening dashboard. */
@@ -62,7 +64,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     readOnly: options.readOnly,
     loopbackOnly: loopback && options.token === undefined,
     uiDir: options.uiDir,
-    storageLabel: typeof options.storage === "string" ? maskUrl(options.storage) : "storage",
+    storageLabel:
+      options.storageLabel ??
+      (typeof options.storage === "string" ? maskUrl(options.storage) : "storage"),
   });
   let server: ReturnType<typeof serve>;
   try {
