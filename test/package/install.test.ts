@@ -24,6 +24,9 @@ const work = mkdtempSync(join(tmpdir(), "skipjack-install-"));
 const project = join(work, "project");
 const requireFromRoot = createRequire(`${root}package.json`);
 
+const betterSqlite3Version = (requireFromRoot("better-sqlite3/package.json") as { version: string })
+  .version;
+
 /** What `npm pack --json` says about the tarball. */
 interface Packed {
   filename: string;
@@ -85,12 +88,11 @@ const script = (source: string) => run(process.execPath, ["--input-type=module",
  * `local-prebuilds` setting, keeps the install at seconds with no download.
  */
 function localPrebuild(): Record<string, string> {
-  const pkg = requireFromRoot("better-sqlite3/package.json") as { version: string };
   const binary = join(root, "node_modules/better-sqlite3/build/Release/better_sqlite3.node");
   if (!existsSync(binary)) return {};
   const dir = join(work, "prebuilds");
   mkdirSync(dir);
-  const name = `better-sqlite3-v${pkg.version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`;
+  const name = `better-sqlite3-v${betterSqlite3Version}-node-v${process.versions.modules}-${process.platform}-${process.arch}.tar.gz`;
   execFileSync("tar", [
     "-czf",
     join(dir, name),
@@ -112,7 +114,15 @@ beforeAll(async () => {
   mkdirSync(project);
   writeFileSync(
     join(project, "package.json"),
-    JSON.stringify({ name: "consumer", version: "1.0.0", private: true, type: "module" }),
+    JSON.stringify({
+      name: "consumer",
+      version: "1.0.0",
+      private: true,
+      type: "module",
+      // The checkout's better-sqlite3, whose binary is the local prebuild (a newer release
+      // on the registry would be compiled instead).
+      overrides: { "better-sqlite3": betterSqlite3Version },
+    }),
   );
   execFileSync(
     "npm",
