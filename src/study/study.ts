@@ -259,7 +259,10 @@ export class Study implements TrialHost {
       }
     }
     this.live.delete(number);
-    const current = live === undefined ? stored : await this.storage.getTrial(stored.trialId);
+    // The trial as stored, with all it was told: read only when something looks at it.
+    const needsCurrent = state === TrialState.PRUNED || this.sampler.afterTrial !== undefined;
+    const current =
+      live === undefined || !needsCurrent ? stored : await this.storage.getTrial(stored.trialId);
     const finalValues =
       state === TrialState.PRUNED ? prunedValues(current, this.directions.length) : values;
     if (this.sampler.afterTrial !== undefined) {
