@@ -67,6 +67,11 @@ describe("token", () => {
       headers: { host: "10.0.0.5:9090", cookie: pair },
     });
     expect(otherPort.status).toBe(401);
+    // The redirect stays on this server, whatever the path.
+    const elsewhere = await app.request(`//evil.example/?token=${TOKEN}&x=1`, {
+      headers: { host: HOST },
+    });
+    expect(elsewhere.headers.get("location")).toBe("/evil.example/?x=1");
     const wrong = await app.request("/?token=guess", { headers: { host: HOST } });
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get("set-cookie")).toBeNull();
@@ -166,6 +171,31 @@ describe("writes", () => {
     expect(await storage.getStudyNameFromId(id)).toBe("s");
     expect(await storage.getStudySystemAttrs(id)).toEqual({});
     expect((await app.request("/api/dashboard/studies")).status).toBe(200);
+  });
+});
+
+describe("request bodies", () => {
+  it("are refused over 256 KiB, also when chunked (no declared length)", async () => {
+    const storage = new InMemoryStorage();
+    const id = await studyWith(storage, "s", [1]);
+    const app = createDashboardApp({ storage });
+    const big = JSON.stringify({ text: "x".repeat(300 * 1024) });
+    const chunked = new ReadableStream<Uint8Array>({
+      start(controller) {
+        const bytes = new TextEncoder().encode(big);
+        for (let at = 0; at < bytes.length; at += 16 * 1024) {
+          controller.enqueue(bytes.subarray(at, at + 16 * 1024));
+        }
+        controller.close();
+      },
+    });
+    const response = await app.request(`/api/dashboard/studies/${id}/note`, {
+      ...sameOrigin("PUT", {}),
+      body: chunked,
+      duplex: "half",
+    } as RequestInit);
+    expect(response.status).toBe(413);
+    expect(await storage.getStudySystemAttrs(id)).toEqual({});
   });
 });
 

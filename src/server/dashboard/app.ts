@@ -67,14 +67,30 @@ function headersOf(c: Context): RequestHeaders {
   };
 }
 
+/** The body as text, read up to BODY_LIMIT bytes (a chunked body declares no length). */
+async function boundedText(body: ReadableStream<Uint8Array> | null): Promise<string> {
+  if (body === null) return "";
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > BODY_LIMIT) {
+      await reader.cancel();
+      throw new HttpError(413, "body_too_large", `The request body is over ${BODY_LIMIT} bytes.`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 async function readJsonBody(c: Context, schema: z.ZodType): Promise<unknown> {
   if (Number(c.req.header("content-length") ?? 0) > BODY_LIMIT) {
     throw new HttpError(413, "body_too_large", `The request body is over ${BODY_LIMIT} bytes.`);
   }
-  const text = await c.req.text();
-  if (text.length > BODY_LIMIT) {
-    throw new HttpError(413, "body_too_large", `The request body is over ${BODY_LIMIT} bytes.`);
-  }
+  const text = await boundedText(c.req.raw.body);
   let raw: unknown;
   try {
     raw = JSON.parse(text === "" ? "{}" : text);
@@ -172,7 +188,8 @@ export function createDashboardApp(options: DashboardAppOptions): Hono {
         const url = new URL(c.req.url);
         url.searchParams.delete("token");
         c.header("set-cookie", tokenCookie(c.req.header("host"), token));
-        return c.redirect(`${url.pathname}${url.search}`, 303);
+        // One leading slash: "//host" would send the browser to another site.
+        return c.redirect(`/${url.pathname.replace(/^\/+/, "")}${url.search}`, 303);
       }
       if (token !== undefined) {
         c.header("content-type", "text/plain; charset=utf-8");
