@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { InvalidArgumentError } from "../../src/errors/index.js";
 import type { SqlValue } from "../../src/storages/rdb/driver.js";
 import { sqliteLibrary } from "../../src/storages/sqlite/database.js";
@@ -155,5 +155,52 @@ describe("the node:sqlite adapter", () => {
     expect(withSqliteCode(unique)).toMatchObject({ code: "SQLITE_CONSTRAINT" });
     const plain = new Error("no code");
     expect(withSqliteCode(plain)).toBe(plain);
+  });
+});
+
+describe("detecting node:sqlite", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  /** process.getBuiltinModule answering `module` for node:sqlite, as a newer Node would. */
+  function builtin(module: unknown, onLoad: () => void = () => {}) {
+    const original = process.getBuiltinModule;
+    return vi.spyOn(process, "getBuiltinModule").mockImplementation(((id: string) => {
+      if (id !== "node:sqlite") return original.call(process, id);
+      onLoad();
+      return module;
+    }) as typeof process.getBuiltinModule);
+  }
+
+  it("uses a module whose connections have isTransaction and setReturnArrays", () => {
+    builtin({ DatabaseSync: StandIn });
+    expect(nodeSqliteUsable()).toBe(true);
+  });
+
+  it("passes over an older node:sqlite (22.5 to 22.15) and a Node without one", () => {
+    class Older extends StandIn {
+      override prepare(sql: string): NodeStatement {
+        const { all, run } = super.prepare(sql);
+        return { all, run } as NodeStatement;
+      }
+    }
+    builtin({ DatabaseSync: Older });
+    expect(nodeSqliteUsable()).toBe(false);
+    vi.restoreAllMocks();
+    builtin(undefined);
+    expect(nodeSqliteUsable()).toBe(false);
+  });
+
+  it("keeps node:sqlite's experimental warning off standard error, and no other", () => {
+    const emitted: string[] = [];
+    const emit = vi.spyOn(process, "emitWarning").mockImplementation(((warning: string | Error) => {
+      emitted.push(String(warning));
+    }) as typeof process.emitWarning);
+    builtin({ DatabaseSync: StandIn }, () => {
+      process.emitWarning("SQLite is an experimental feature and might change at any time");
+      process.emitWarning("something else");
+    });
+    expect(nodeSqliteUsable()).toBe(true);
+    expect(emitted).toEqual(["something else"]);
+    expect(process.emitWarning).toBe(emit);
   });
 });

@@ -45,7 +45,7 @@ async function open() {
     process.emitWarning = () => {};
     let driver;
     try { driver = require(target.driverPath); } finally { process.emitWarning = emitWarning; }
-    const Database = driver.Database || driver.DatabaseSync || driver;
+    const Database = driver.DatabaseSync || driver.Database || driver;
     const db = new Database(target.path);
     // A short busy wait: the thread must stay free to notice a trial it cannot keep alive.
     db.exec("PRAGMA busy_timeout = " + Math.min(target.busyTimeout, timeoutMs));

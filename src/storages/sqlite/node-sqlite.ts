@@ -32,7 +32,6 @@ interface NodeSqliteModule {
   /** Named `Database` from Node 25, with `DatabaseSync` kept as an alias. */
   DatabaseSync?: NodeDatabaseClass;
   Database?: NodeDatabaseClass;
-  StatementSync?: { prototype: object };
 }
 
 /** What the driver takes from `node:sqlite`. */
@@ -113,11 +112,18 @@ function usableModule(): NodeSqlite | null {
   const module = quietly(() => getBuiltin.call(process, "node:sqlite")) as
     | NodeSqliteModule
     | undefined;
-  const Database = module?.Database ?? module?.DatabaseSync;
-  const statement = module?.StatementSync?.prototype;
-  if (Database === undefined || statement === undefined) return null;
-  if (!("isTransaction" in Database.prototype && "setReturnArrays" in statement)) return null;
-  return { Database };
+  const Database = module?.DatabaseSync ?? module?.Database;
+  if (Database === undefined) return null;
+  // Asked of a connection: where the accessors live (instance or prototype) is Node's business.
+  const probe = new Database(":memory:");
+  try {
+    const usable =
+      typeof probe.isTransaction === "boolean" &&
+      typeof probe.prepare("SELECT 1").setReturnArrays === "function";
+    return usable ? { Database } : null;
+  } finally {
+    probe.close();
+  }
 }
 
 /** Whether this Node's `node:sqlite` has all the storage needs. */
