@@ -173,7 +173,7 @@ if (wanted("gp")) {
   const label = (threads: string): string =>
     `Optuna ${optuna!.version}, ${threads === "default" ? "default threads" : `${threads} thread`} (${optuna!.threads[threads]})`;
   printTable(
-    `GPSampler whole-trial wall time (ask + objective + tell), Hartmann6, ms per trial: mean of the window, median of ${result.repeats} studies (Optuna with default threads: 1 study); load average ${formatNumber(result.load[0])} before, ${formatNumber(result.load[1])} after`,
+    `GPSampler whole-trial wall time (ask + objective + tell), Hartmann6, ms per trial: mean of the window, median of ${result.repeats} studies${settings.includes("default") ? " (Optuna with default threads: 1 study)" : ""}; load average ${formatNumber(result.load[0])} before, ${formatNumber(result.load[1])} after`,
     [
       "trials",
       "skipjack",
