@@ -155,7 +155,7 @@ describe("the tarball", () => {
     }
     expect(paths.some((p) => p.startsWith("clients/"))).toBe(true);
     const unwanted = paths.filter((p) =>
-      /\.map$|\.test\.|^(src|test|bench|examples|scripts|docs|node_modules)\//.test(p),
+      /\.map$|\.test\.|__pycache__|^(src|test|bench|examples|scripts|docs|node_modules)\//.test(p),
     );
     expect(unwanted).toEqual([]);
   });
