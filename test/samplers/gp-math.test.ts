@@ -282,7 +282,7 @@ describe("GP posterior extended by new points", () => {
         { ...PARAMS, inverseSquaredLengthscales: new Float64Array(6).fill(4) },
       ],
     ] as const) {
-      const probe = randomData(20, 13, data.d, data.isCategorical);
+      const probe = randomData(20, 13, data.d, Uint8Array.from(data.isCategorical));
       const [fromOne, fromScratch] = bothWays(() => {
         // Grown from 10 points by 1, 1, then the rest at once, new targets at every step (as
         // the sampler re-standardizes them).
