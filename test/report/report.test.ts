@@ -155,6 +155,14 @@ describe.runIf(existsSync(CHROMIUM))("skipjack report", () => {
     expect(page.expected).toBeGreaterThanOrEqual(10);
   }, 240_000);
 
+  it("has an example in its help", async () => {
+    const { io, out } = captureIo();
+    await runCommand(["report", "--help"], io);
+    expect(out.join("")).toContain(
+      "$ skipjack report --storage sqlite:///study.db --study-name mnist -o report.html",
+    );
+  });
+
   it("fails in one line for an unknown study or an unwritable path", async () => {
     const unknown = captureIo();
     expect(
