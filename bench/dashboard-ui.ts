@@ -11,8 +11,8 @@
  * Times are taken in the page: the moment Plotly finished drawing each figure, from
  * performance.now() (0 = navigation start).
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -49,6 +49,15 @@ export interface DashboardUiRow {
   target: string;
 }
 
+/** Builds the UI when dist/dashboard/ is missing (a run without `npm run build` first). */
+function ensureUi(): void {
+  if (existsSync(join(root, "dist/dashboard/index.html"))) return;
+  const vite = join(root, "node_modules/vite/bin/vite.js");
+  const config = join(root, "src/dashboard-ui/vite.config.ts");
+  const result = spawnSync(process.execPath, [vite, "build", "--config", config], { cwd: root });
+  if (result.status !== 0) throw new Error(`vite build failed: ${String(result.stderr)}`);
+}
+
 function median(xs: readonly number[]): number {
   const sorted = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -81,6 +90,7 @@ function startDashboard(storage: string): Promise<{ url: string; child: ChildPro
  * page's main-thread busy milliseconds until then.
  */
 async function studyPageLoad(browser: Browser, url: string): Promise<[number, number]> {
+  ensureUi();
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   try {
     const page = await context.newPage();
