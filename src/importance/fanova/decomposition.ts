@@ -24,7 +24,10 @@ export interface LeafBoxes {
   readonly volumes: Float64Array;
 }
 
-/** The leaf boxes of `tree` within the search box [lows, highs]. */
+/**
+ * The leaf boxes of `tree` within the search box [lows, highs]: one walk down the tree that
+ * narrows a single box on the way down and restores it on the way back.
+ */
 export function leafBoxes(
   tree: RegressionTree,
   lows: Float64Array,
@@ -32,49 +35,46 @@ export function leafBoxes(
 ): LeafBoxes {
   const d = lows.length;
   const { nNodes, feature, threshold, left, right } = tree;
-  // Boxes of every node, parents first (children always have larger ids).
-  const nodeLows = new Float64Array(nNodes * d);
-  const nodeHighs = new Float64Array(nNodes * d);
-  nodeLows.set(lows);
-  nodeHighs.set(highs);
   let nLeaves = 0;
-  for (let node = 0; node < nNodes; node++) {
-    const f = feature[node]!;
-    if (f < 0) {
-      nLeaves++;
-      continue;
-    }
-    const from = node * d;
-    const l = left[node]! * d;
-    const r = right[node]! * d;
-    nodeLows.copyWithin(l, from, from + d);
-    nodeHighs.copyWithin(l, from, from + d);
-    nodeLows.copyWithin(r, from, from + d);
-    nodeHighs.copyWithin(r, from, from + d);
-    // A threshold outside the box (a trial outside today's bounds) leaves an empty side.
-    const t = Math.min(Math.max(threshold[node]!, nodeLows[from + f]!), nodeHighs[from + f]!);
-    nodeHighs[l + f] = t;
-    nodeLows[r + f] = t;
-  }
+  for (let node = 0; node < nNodes; node++) if (feature[node]! < 0) nLeaves++;
   const values = new Float64Array(nLeaves);
   const leafLows = new Float64Array(nLeaves * d);
   const leafHighs = new Float64Array(nLeaves * d);
   const volumes = new Float64Array(nLeaves);
-  let k = 0;
-  for (let node = 0; node < nNodes; node++) {
-    if (feature[node]! >= 0) continue;
-    values[k] = tree.value[node]!;
-    const from = node * d;
-    leafLows.set(nodeLows.subarray(from, from + d), k * d);
-    leafHighs.set(nodeHighs.subarray(from, from + d), k * d);
-    let volume = 1;
-    for (let c = 0; c < d; c++) {
-      const range = highs[c]! - lows[c]!;
-      if (range > 0) volume *= (nodeHighs[from + c]! - nodeLows[from + c]!) / range;
-    }
-    volumes[k] = volume;
-    k++;
+  const inverseRanges = new Float64Array(d);
+  for (let c = 0; c < d; c++) {
+    const range = highs[c]! - lows[c]!;
+    inverseRanges[c] = range > 0 ? 1 / range : 0;
   }
+  const lo = Float64Array.from(lows);
+  const hi = Float64Array.from(highs);
+  let k = 0;
+  const visit = (node: number): void => {
+    const f = feature[node]!;
+    if (f < 0) {
+      values[k] = tree.value[node]!;
+      leafLows.set(lo, k * d);
+      leafHighs.set(hi, k * d);
+      let volume = 1;
+      for (let c = 0; c < d; c++) {
+        if (inverseRanges[c]! > 0) volume *= (hi[c]! - lo[c]!) * inverseRanges[c]!;
+      }
+      volumes[k] = volume;
+      k++;
+      return;
+    }
+    const low = lo[f]!;
+    const high = hi[f]!;
+    // A threshold outside the box (a trial outside today's bounds) leaves an empty side.
+    const t = Math.min(Math.max(threshold[node]!, low), high);
+    hi[f] = t;
+    visit(left[node]!);
+    hi[f] = high;
+    lo[f] = t;
+    visit(right[node]!);
+    lo[f] = low;
+  };
+  visit(0);
   return { nLeaves, values, lows: leafLows, highs: leafHighs, volumes };
 }
 
