@@ -98,9 +98,10 @@ describe.runIf(existsSync(CHROMIUM))("skipjack report", () => {
     // Software WebGL (parcoords) and Plotly's subplots are slow on a busy machine.
     await page.goto(pathToFileURL(file).href, { timeout: 180_000 });
     const expected = await page.locator("[data-figure]").count();
+    // Every figure's div holds Plotly's SVG once drawn (a string: the page's DOM, not Node's).
     await page.waitForFunction(
-      (n) => document.querySelectorAll(".js-plotly-plot .main-svg").length >= n,
-      expected,
+      `document.querySelectorAll("[data-figure].js-plotly-plot .main-svg").length >= ${expected}`,
+      undefined,
       { timeout: 180_000 },
     );
     const plots = await page.locator(".js-plotly-plot").count();
