@@ -3,8 +3,9 @@
  * `optuna.importance._base`): COMPLETE trials with a finite target, and the parameters shared
  * by all of them or named by the caller.
  */
+
+import { distributionsEqual } from "../distributions/compat.js";
 import type { Distribution, SearchSpace } from "../distributions/index.js";
-import { distributionsEqual } from "../distributions/index.js";
 import { InvalidArgumentError } from "../errors/index.js";
 import type { StudySnapshot } from "../study/snapshot.js";
 import type { FrozenTrial } from "../trial/frozen.js";

@@ -8,8 +8,9 @@
  * (arXiv:2601.20800, Theorem 4.2), as Optuna 5 does. Closed form, no model to fit: it takes
  * milliseconds on 10,000 trials.
  */
+
+import { distributionsEqual } from "../../distributions/compat.js";
 import type { Distribution, ParamValue } from "../../distributions/index.js";
-import { distributionsEqual } from "../../distributions/index.js";
 import { InvalidArgumentError } from "../../errors/index.js";
 import type { StudySnapshot } from "../../study/snapshot.js";
 import type { FrozenTrial } from "../../trial/frozen.js";
