@@ -42,10 +42,11 @@ export interface DashboardUiRow {
   median: number;
   max: number;
   /**
-   * The page's main-thread busy time (Chromium's TaskDuration), median of the further loads:
-   * on a loaded machine, wall time is mostly waiting for a core and this is what the page cost.
+   * CPU time of all Chromium's processes (renderer, GPU, browser) over the same interval,
+   * median of the further loads: on a loaded machine, wall time is mostly waiting for a core,
+   * and this is what the page cost.
    */
-  busyMs: number | null;
+  cpuMs: number | null;
   target: string;
 }
 
@@ -85,17 +86,27 @@ function startDashboard(storage: string): Promise<{ url: string; child: ChildPro
   });
 }
 
+/** CPU seconds used so far by all of Chromium's processes. */
+async function chromiumCpuSeconds(browser: Browser): Promise<number> {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const { processInfo } = await cdp.send("SystemInfo.getProcessInfo");
+    return processInfo.reduce((sum, p) => sum + p.cpuTime, 0);
+  } finally {
+    await cdp.detach();
+  }
+}
+
 /**
  * Milliseconds from navigation until both top figures of the study page are drawn, and the
- * page's main-thread busy milliseconds until then.
+ * CPU milliseconds Chromium spent from just before the navigation until then.
  */
 async function studyPageLoad(browser: Browser, url: string): Promise<[number, number]> {
   ensureUi();
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   try {
     const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send("Performance.enable");
+    const cpuBefore = await chromiumCpuSeconds(browser);
     await page.goto(`${url}#/studies/1`, { waitUntil: "commit" });
     const drawn = '[data-plot="history"][data-drawn-at], [data-plot="parallel"][data-drawn-at]';
     // Predicates as source text: they run in the page, and this file is typed without the DOM.
@@ -107,9 +118,8 @@ async function studyPageLoad(browser: Browser, url: string): Promise<[number, nu
     for (const figure of await page.locator(drawn).all()) {
       times.push(Number(await figure.getAttribute("data-drawn-at")));
     }
-    const { metrics } = await cdp.send("Performance.getMetrics");
-    const busy = metrics.find((m) => m.name === "TaskDuration")?.value ?? Number.NaN;
-    return [Math.max(...times), busy * 1000];
+    const cpu = (await chromiumCpuSeconds(browser)) - cpuBefore;
+    return [Math.max(...times), cpu * 1000];
   } finally {
     await context.close();
   }
@@ -160,11 +170,11 @@ export async function measureDashboardUi(quick: boolean): Promise<DashboardUiRow
       try {
         const [first] = await studyPageLoad(browser, server.url);
         const again: number[] = [];
-        const busy: number[] = [];
+        const cpu: number[] = [];
         for (let i = 0; i < 3; i++) {
-          const [wall, cpu] = await studyPageLoad(browser, server.url);
+          const [wall, used] = await studyPageLoad(browser, server.url);
           again.push(wall);
-          busy.push(cpu);
+          cpu.push(used);
         }
         rows.push({
           measure: "study page: navigation to history and parallel coordinates drawn",
@@ -172,7 +182,7 @@ export async function measureDashboardUi(quick: boolean): Promise<DashboardUiRow
           first,
           median: median(again),
           max: Math.max(...again),
-          busyMs: median(busy),
+          cpuMs: median(cpu),
           target: size === 10_000 ? "<= 1000" : "<= 3000",
         });
         if (size === 10_000) {
@@ -183,7 +193,7 @@ export async function measureDashboardUi(quick: boolean): Promise<DashboardUiRow
             first: null,
             median: median(delays),
             max: Math.max(...delays),
-            busyMs: null,
+            cpuMs: null,
             target: "<= 2000",
           });
         }
