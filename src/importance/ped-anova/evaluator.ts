@@ -10,7 +10,7 @@
  */
 
 import { distributionsEqual } from "../../distributions/compat.js";
-import type { Distribution, ParamValue } from "../../distributions/index.js";
+import type { Distribution, ParamValue, SearchSpace } from "../../distributions/index.js";
 import { InvalidArgumentError } from "../../errors/index.js";
 import type { StudySnapshot } from "../../study/snapshot.js";
 import type { FrozenTrial } from "../../trial/frozen.js";
@@ -78,7 +78,9 @@ export class PedAnovaImportanceEvaluator implements ImportanceEvaluator {
     target: ImportanceTarget | undefined,
   ): Record<string, number> {
     requireTarget(study, target);
-    const names = resolveParams(study, params);
+    // Without `params`, every COMPLETE trial has every assessed parameter with one distribution.
+    const shared = params === undefined ? assessedSpace(study, undefined) : null;
+    const names = params === undefined ? Object.keys(shared!) : resolveParams(study, params);
     const trials: FrozenTrial[] = [];
     const values: number[] = [];
     for (const trial of completeTrials(study)) {
@@ -112,7 +114,7 @@ export class PedAnovaImportanceEvaluator implements ImportanceEvaluator {
     }
     // γ′/γ: the share of the region that reaches the target.
     const quantile = nTarget / nRegion;
-    const regimesOf = countRegimes(names, region, regionIsTarget);
+    const regimesOf = countRegimes(names, region, regionIsTarget, shared);
     for (let j = 0; j < names.length; j++) {
       let importance = 0;
       for (const regime of regimesOf[j]!) {
@@ -139,13 +141,9 @@ export class PedAnovaImportanceEvaluator implements ImportanceEvaluator {
   }
 }
 
-/**
- * The parameters to assess: those named (each must appear in some COMPLETE trial), else those
- * every COMPLETE trial shares.
- */
-function resolveParams(study: StudySnapshot, params: readonly string[] | undefined): string[] {
+/** The named parameters to assess; each must appear in some COMPLETE trial. */
+function resolveParams(study: StudySnapshot, params: readonly string[]): string[] {
   checkParams(params);
-  if (params === undefined) return Object.keys(assessedSpace(study, undefined));
   const seen = new Set<string>();
   for (const trial of completeTrials(study)) {
     for (const name of Object.keys(trial.distributions)) seen.add(name);
@@ -183,7 +181,9 @@ function countRegimes(
   names: readonly string[],
   trials: readonly FrozenTrial[],
   isTarget: readonly boolean[],
+  shared: SearchSpace | null,
 ): RegimeCounts[][] {
+  if (shared !== null) return countShared(names, trials, isTarget, shared);
   const found: RegimeCounts[][] = names.map(() => []);
   const last: (RegimeCounts | undefined)[] = names.map(() => undefined);
   for (let i = 0; i < trials.length; i++) {
@@ -219,6 +219,31 @@ function countRegimes(
     }
   }
   return found;
+}
+
+/** `countRegimes` where every trial has every parameter with the distribution in `shared`. */
+function countShared(
+  names: readonly string[],
+  trials: readonly FrozenTrial[],
+  isTarget: readonly boolean[],
+  shared: SearchSpace,
+): RegimeCounts[][] {
+  const regimes = names.map((name) => newRegime(shared[name]!));
+  for (let i = 0; i < trials.length; i++) {
+    const params = trials[i]!.params;
+    const top = isTarget[i]!;
+    for (let j = 0; j < names.length; j++) {
+      const regime = regimes[j]!;
+      regime.nRegion++;
+      if (top) regime.nTop++;
+      if (regime.index !== null) {
+        const g = regime.index(params[names[j]!]!);
+        regime.region![g]! += 1;
+        if (top) regime.top![g]! += 1;
+      }
+    }
+  }
+  return regimes.map((regime) => [regime]);
 }
 
 function newRegime(distribution: Distribution): RegimeCounts {
