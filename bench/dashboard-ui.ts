@@ -55,7 +55,10 @@ function ensureUi(): void {
   if (existsSync(join(root, "dist/dashboard/index.html"))) return;
   const vite = join(root, "node_modules/vite/bin/vite.js");
   const config = join(root, "src/dashboard-ui/vite.config.ts");
-  const result = spawnSync(process.execPath, [vite, "build", "--config", config], { cwd: root });
+  const result = spawnSync(process.execPath, [vite, "build", "--config", config], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: "production" },
+  });
   if (result.status !== 0) throw new Error(`vite build failed: ${String(result.stderr)}`);
 }
 

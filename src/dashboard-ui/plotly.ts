@@ -1,7 +1,8 @@
 /**
- * The Plotly global, loaded by index.html from /vendor/plotly.min.js (served by the dashboard
- * from the plotly.js-dist-min package, never a CDN) with `async`, so the pages render while it
- * is parsed. Only the calls the app makes are typed.
+ * The Plotly global, loaded from /vendor/plotly.min.js (served by the dashboard from the
+ * plotly.js-dist-min package, never a CDN) by the first page that draws figures: running its
+ * 3.5 MB costs about a second of CPU, which the studies and trials pages never pay. Only the
+ * calls the app makes are typed.
  */
 
 /** The Plotly calls the app makes. */
@@ -22,20 +23,29 @@ function current(): PlotlyApi | null {
 
 let loading: Promise<PlotlyApi> | null = null;
 
-/** Plotly once its script has run; rejects when /vendor/plotly.min.js did not load. */
+/**
+ * Plotly once its script has run (the first call adds the script to the page); rejects when
+ * /vendor/plotly.min.js did not load. Pages with figures call it on mount, so that Plotly loads
+ * while their data is fetched.
+ */
 export function whenPlotly(): Promise<PlotlyApi> {
   const ready = current();
   if (ready !== null) return Promise.resolve(ready);
   loading ??= new Promise<PlotlyApi>((resolve, reject) => {
-    const script = document.getElementById("plotly-script");
-    const fail = () => reject(new Error("Plotly did not load (/vendor/plotly.min.js)."));
-    if (script === null) return fail();
+    const script = document.createElement("script");
+    script.src = "/vendor/plotly.min.js";
+    script.async = true;
+    const fail = () => {
+      loading = null;
+      reject(new Error("Plotly did not load (/vendor/plotly.min.js)."));
+    };
     script.addEventListener("load", () => {
       const api = current();
       if (api === null) fail();
       else resolve(api);
     });
     script.addEventListener("error", fail);
+    document.head.append(script);
   });
   return loading;
 }

@@ -42,7 +42,12 @@ export function ensureUiBuilt(): void {
   const result = spawnSync(
     process.execPath,
     [vite, "build", "--config", join(uiSources, "vite.config.ts")],
-    { cwd: root, encoding: "utf8", timeout: 120_000 },
+    {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 120_000,
+      env: { ...process.env, NODE_ENV: "production" },
+    },
   );
   if (result.status !== 0) throw new Error(`vite build failed: ${result.stderr}${result.stdout}`);
 }

@@ -1,4 +1,4 @@
-import { useMemo } from "react";
+import { useEffect, useMemo } from "react";
 import { makeSnapshot } from "../../study/snapshot.js";
 import type { FrozenTrial } from "../../trial/frozen.js";
 import { edfFigure } from "../../visualization/edf.js";
@@ -7,11 +7,16 @@ import { FigurePanel } from "../components/FigurePanel.js";
 import { api } from "../data/api.js";
 import { useStudyFeeds } from "../data/feeds.js";
 import { usePolled } from "../data/hooks.js";
+import { whenPlotly } from "../plotly.js";
 import { href } from "../router.js";
 
 /** Several studies overlaid: their optimization histories and EDFs. */
 export function ComparePage({ studyIds }: { studyIds: readonly number[] }) {
   const studies = usePolled(api.studies, 5000, "studies");
+  // Start loading Plotly now, while the data is fetched.
+  useEffect(() => {
+    whenPlotly().catch(() => undefined);
+  }, []);
   const feeds = useStudyFeeds(studyIds);
   const names = useMemo(
     () => new Map((studies.data?.studies ?? []).map((s) => [s.studyId, s.name])),

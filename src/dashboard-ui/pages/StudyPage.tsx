@@ -12,6 +12,7 @@ import { applyPlotFilter, countByState, type Range, STATES } from "../data/filte
 import { usePolled } from "../data/hooks.js";
 import { FIGURES, type FigureContext } from "../figures.js";
 import { formatDuration, formatValue } from "../format.js";
+import { whenPlotly } from "../plotly.js";
 import { href } from "../router.js";
 
 /** Parameters drawn by default by the per-parameter figures (more are a click away). */
@@ -80,6 +81,10 @@ function BestTrials({ detail }: { detail: StudyDetail }) {
 /** A study: best trials, counts, running trials, note, and every figure under one filter. */
 export function StudyPage({ studyId, readOnly }: { studyId: number; readOnly: boolean }) {
   const detail = usePolled(() => api.study(studyId), 3000, `study-${studyId}`);
+  // Start loading Plotly now, while the data is fetched.
+  useEffect(() => {
+    whenPlotly().catch(() => undefined);
+  }, []);
   const feed = useStudyFeed(studyId);
   const now = useNow(1000);
   const [states, setStates] = useState<readonly TrialState[]>([]);

@@ -1,4 +1,4 @@
-import { useMemo } from "react";
+import { useEffect, useMemo } from "react";
 import type { TrialDetail } from "../../server/dashboard/api-types.js";
 import { makeSnapshot } from "../../study/snapshot.js";
 import { intermediateValuesFigure } from "../../visualization/intermediate-values.js";
@@ -9,6 +9,7 @@ import { api } from "../data/api.js";
 import { detailToFrozenTrial, num } from "../data/convert.js";
 import { usePolled } from "../data/hooks.js";
 import { formatAny, formatDate, formatDuration, formatValue } from "../format.js";
+import { whenPlotly } from "../plotly.js";
 import { href } from "../router.js";
 
 function AttrTable({ attrs }: { attrs: Record<string, unknown> }) {
@@ -46,6 +47,10 @@ export function TrialPage(props: {
 }) {
   const { studyId, number } = props;
   const trial = usePolled(() => api.trial(studyId, number), 2000, `trial-${studyId}-${number}`);
+  // Start loading Plotly now, while the data is fetched.
+  useEffect(() => {
+    whenPlotly().catch(() => undefined);
+  }, []);
   const detail = trial.data;
   const nav = (n: number) => href({ page: "trial", studyId, number: n });
   return (
