@@ -9,7 +9,6 @@ import { type CliIo, processIo } from "../context.js";
 import { debugWanted, formatParserMessage, reportError } from "../errors.js";
 import { registerAskTell } from "./ask-tell.js";
 import { registerDashboard } from "./dashboard.js";
-import { registerDashboard } from "./dashboard.js";
 import { registerReadCommands } from "./read.js";
 import { registerReport } from "./report.js";
 import { registerServe } from "./serve.js";
@@ -28,7 +27,6 @@ export function registerCommands(
   registerAskTell(program, ctx);
   registerStorageCommands(program, ctx);
   registerServe(program, ctx);
-  registerDashboard(program, ctx);
   registerDashboard(program, ctx);
   registerRun(program, ctx);
   registerReport(program, ctx);
