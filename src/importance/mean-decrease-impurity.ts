@@ -6,22 +6,14 @@
  * is the sum of its one-hot columns'.
  */
 import type { StudySnapshot } from "../study/snapshot.js";
-import { encodeSpace, encodeTrials } from "./forest/encode.js";
-import { checkForestOptions, fitForest } from "./forest/forest.js";
+import { type ForestEvaluatorOptions, ForestImportanceEvaluator } from "./forest/evaluator.js";
 import type { RegressionTree } from "./forest/tree.js";
 import { sortByImportance } from "./result.js";
-import { assessedSpace, requireTarget, targetValue, usableTrials } from "./trials.js";
-import type { ImportanceEvaluator, ImportanceTarget } from "./types.js";
+import { assessedSpace, requireTarget, usableTrials } from "./trials.js";
+import type { ImportanceTarget } from "./types.js";
 
 /** Options of `MeanDecreaseImpurityImportanceEvaluator` (Optuna's defaults). */
-export interface MeanDecreaseImpurityImportanceEvaluatorOptions {
-  /** Trees in the forest. Default 64. */
-  nTrees?: number;
-  /** Maximum depth of each tree. Default 64. */
-  maxDepth?: number;
-  /** Seed of the forest; the same seed gives the same importances. Random when undefined. */
-  seed?: number;
-}
+export type MeanDecreaseImpurityImportanceEvaluatorOptions = ForestEvaluatorOptions;
 
 /** Each column's share of a tree's impurity decrease (all zero for a single leaf). */
 function treeImportances(tree: RegressionTree, nColumns: number): Float64Array {
@@ -42,16 +34,9 @@ function treeImportances(tree: RegressionTree, nColumns: number): Float64Array {
 }
 
 /** Mean decrease in impurity over a seeded random forest; see the module comment. */
-export class MeanDecreaseImpurityImportanceEvaluator implements ImportanceEvaluator {
-  readonly nTrees: number;
-  readonly maxDepth: number;
-  readonly seed: number | undefined;
-
+export class MeanDecreaseImpurityImportanceEvaluator extends ForestImportanceEvaluator {
   constructor(options: MeanDecreaseImpurityImportanceEvaluatorOptions = {}) {
-    this.nTrees = options.nTrees ?? 64;
-    this.maxDepth = options.maxDepth ?? 64;
-    this.seed = options.seed;
-    checkForestOptions("MeanDecreaseImpurityImportanceEvaluator", this.nTrees, this.maxDepth);
+    super("MeanDecreaseImpurityImportanceEvaluator", options);
   }
 
   evaluate(
@@ -66,14 +51,7 @@ export class MeanDecreaseImpurityImportanceEvaluator implements ImportanceEvalua
     if (names.length === 0 || trials.length <= 1) {
       return sortByImportance(names.map((name) => [name, 0] as const));
     }
-    const encoded = encodeSpace(space);
-    const x = encodeTrials(space, encoded, trials);
-    const y = Float64Array.from(trials, (trial) => targetValue(trial, target));
-    const trees = fitForest(x, y, encoded.nColumns, {
-      nTrees: this.nTrees,
-      maxDepth: this.maxDepth,
-      seed: this.seed,
-    });
+    const { encoded, trees } = this.fitTrials(space, trials, target);
     const columns = new Float64Array(encoded.nColumns);
     let nSplit = 0;
     for (const tree of trees) {

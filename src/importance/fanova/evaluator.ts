@@ -7,34 +7,19 @@
  */
 import type { SearchSpace } from "../../distributions/index.js";
 import type { StudySnapshot } from "../../study/snapshot.js";
-import { encodeSpace, encodeTrials } from "../forest/encode.js";
-import { checkForestOptions, fitForest } from "../forest/forest.js";
+import { type ForestEvaluatorOptions, ForestImportanceEvaluator } from "../forest/evaluator.js";
 import { sortByImportance } from "../result.js";
-import { assessedSpace, requireTarget, targetValue, usableTrials } from "../trials.js";
-import type { ImportanceEvaluator, ImportanceTarget } from "../types.js";
+import { assessedSpace, requireTarget, usableTrials } from "../trials.js";
+import type { ImportanceTarget } from "../types.js";
 import { leafBoxes, marginalVariance, totalVariance } from "./decomposition.js";
 
 /** Options of `FanovaImportanceEvaluator` (Optuna's defaults). */
-export interface FanovaImportanceEvaluatorOptions {
-  /** Trees in the forest. Default 64. */
-  nTrees?: number;
-  /** Maximum depth of each tree. Default 64. */
-  maxDepth?: number;
-  /** Seed of the forest; the same seed gives the same importances. Random when undefined. */
-  seed?: number;
-}
+export type FanovaImportanceEvaluatorOptions = ForestEvaluatorOptions;
 
 /** fANOVA over a seeded random forest; see the module comment. */
-export class FanovaImportanceEvaluator implements ImportanceEvaluator {
-  readonly nTrees: number;
-  readonly maxDepth: number;
-  readonly seed: number | undefined;
-
+export class FanovaImportanceEvaluator extends ForestImportanceEvaluator {
   constructor(options: FanovaImportanceEvaluatorOptions = {}) {
-    this.nTrees = options.nTrees ?? 64;
-    this.maxDepth = options.maxDepth ?? 64;
-    this.seed = options.seed;
-    checkForestOptions("FanovaImportanceEvaluator", this.nTrees, this.maxDepth);
+    super("FanovaImportanceEvaluator", options);
   }
 
   evaluate(
@@ -54,14 +39,7 @@ export class FanovaImportanceEvaluator implements ImportanceEvaluator {
     if (varyingNames.length === 0 || trials.length <= 1) {
       return sortByImportance(names.map((name) => [name, 0] as const));
     }
-    const encoded = encodeSpace(varying);
-    const x = encodeTrials(varying, encoded, trials);
-    const y = Float64Array.from(trials, (trial) => targetValue(trial, target));
-    const trees = fitForest(x, y, encoded.nColumns, {
-      nTrees: this.nTrees,
-      maxDepth: this.maxDepth,
-      seed: this.seed,
-    });
+    const { encoded, trees } = this.fitTrials(varying, trials, target);
     const sums = new Float64Array(varyingNames.length);
     let nVarying = 0;
     for (const tree of trees) {
