@@ -17,6 +17,17 @@ import { rankFigure } from "../visualization/rank.js";
 import { sliceFigure } from "../visualization/slice.js";
 import { timelineFigure } from "../visualization/timeline.js";
 import type { PlotlyFigure } from "../visualization/types.js";
+import { type DecimatedFigure, decimateHistory } from "./decimate.js";
+import { parcoordsAsSvg } from "./parcoords-svg.js";
+
+/**
+ * Markers drawn by the optimization history at most (about): SVG draws a few thousand in tens
+ * of milliseconds, where 10,000 WebGL markers cost seconds of software rendering.
+ */
+export const HISTORY_POINTS = 2000;
+
+/** Lines of the parallel coordinates by default (a control draws up to the library's 10,000). */
+export const PARALLEL_LINES = 1000;
 
 /** What the page's controls choose for every figure. */
 export interface FigureContext {
@@ -26,6 +37,8 @@ export interface FigureContext {
   params: readonly string[];
   /** The pair of the contour plot, when the study has two parameters or more. */
   contour: readonly [string, string] | null;
+  /** Lines drawn by the parallel coordinates at most (the best tenth and a spread of the rest). */
+  parallelLines: number;
 }
 
 /** One figure of the study page. */
@@ -38,7 +51,7 @@ export interface FigureSpec {
   eager?: boolean;
   /** Spans the page's width (grids of subplots). */
   wide?: boolean;
-  build(snapshot: StudySnapshot, context: FigureContext): PlotlyFigure;
+  build(snapshot: StudySnapshot, context: FigureContext): PlotlyFigure | DecimatedFigure;
 }
 
 function target(snapshot: StudySnapshot, context: FigureContext) {
@@ -84,19 +97,41 @@ export function referencePoint(snapshot: StudySnapshot): number[] {
   });
 }
 
+/** Lines of a parallel-coordinates figure (the length of its first axis). */
+function lineCount(figure: PlotlyFigure): number {
+  const dimensions = figure.data[0]?.["dimensions"];
+  if (!Array.isArray(dimensions)) return 0;
+  const first = dimensions[0] as { values?: unknown } | undefined;
+  return Array.isArray(first?.values) ? first.values.length : 0;
+}
+
 /** The figures, in page order. */
 export const FIGURES: readonly FigureSpec[] = [
   {
     id: "history",
     title: "Optimization history",
     eager: true,
-    build: (s, c) => optimizationHistoryFigure(s, target(s, c)),
+    build: (s, c) => decimateHistory(optimizationHistoryFigure(s, target(s, c)), HISTORY_POINTS),
   },
   {
     id: "parallel",
     title: "Parallel coordinates",
     eager: true,
-    build: (s, c) => parallelCoordinateFigure(s, { ...target(s, c), params: params(s, c) }),
+    build: (s, c) => {
+      const figure = parallelCoordinateFigure(s, {
+        ...target(s, c),
+        params: params(s, c),
+        maxLines: c.parallelLines,
+      });
+      const shown = lineCount(figure);
+      const complete = s.getTrials(["COMPLETE"]).length;
+      const caption =
+        complete > c.parallelLines
+          ? `${shown.toLocaleString("en-US")} of ${complete.toLocaleString("en-US")} completed ` +
+            "trials drawn at most: the best tenth and an even spread of the rest."
+          : null;
+      return { figure: parcoordsAsSvg(figure), caption };
+    },
   },
   {
     id: "pareto",

@@ -10,7 +10,7 @@ import { num } from "../data/convert.js";
 import { useStudyFeed } from "../data/feeds.js";
 import { applyPlotFilter, countByState, type Range, STATES } from "../data/filters.js";
 import { usePolled } from "../data/hooks.js";
-import { FIGURES, type FigureContext } from "../figures.js";
+import { FIGURES, type FigureContext, PARALLEL_LINES } from "../figures.js";
 import { formatDuration, formatValue } from "../format.js";
 import { whenPlotly } from "../plotly.js";
 import { href } from "../router.js";
@@ -92,6 +92,7 @@ export function StudyPage({ studyId, readOnly }: { studyId: number; readOnly: bo
   const [objective, setObjective] = useState(0);
   const [chosenParams, setChosenParams] = useState<readonly string[] | null>(null);
   const [contour, setContour] = useState<readonly [string, string] | null>(null);
+  const [parallelLines, setParallelLines] = useState(PARALLEL_LINES);
 
   const names = feed.space.names;
   const params = chosenParams ?? names.slice(0, DEFAULT_PARAMS);
@@ -106,7 +107,7 @@ export function StudyPage({ studyId, readOnly }: { studyId: number; readOnly: bo
     () => makeSnapshot(studyName, feed.directions, filtered),
     [studyName, feed.directions, filtered],
   );
-  const context: FigureContext = { objective, params, contour: contourPair };
+  const context: FigureContext = { objective, params, contour: contourPair, parallelLines };
   const buildKey = JSON.stringify([
     feed.version,
     states,
@@ -114,6 +115,7 @@ export function StudyPage({ studyId, readOnly }: { studyId: number; readOnly: bo
     objective,
     params,
     contourPair,
+    parallelLines,
     studyName,
   ]);
   const counts = useMemo(() => countByState(feed.trials), [feed.trials]);
@@ -291,7 +293,21 @@ export function StudyPage({ studyId, readOnly }: { studyId: number; readOnly: bo
               snapshot={snapshot}
               buildKey={buildKey}
               build={(s) => f.build(s, context)}
-            />
+            >
+              {f.id === "parallel" && filtered.length > PARALLEL_LINES && (
+                <label className="muted figure-caption">
+                  <input
+                    type="checkbox"
+                    name="parallel-all"
+                    checked={parallelLines > PARALLEL_LINES}
+                    onChange={(e) =>
+                      setParallelLines(e.target.checked ? 10 * PARALLEL_LINES : PARALLEL_LINES)
+                    }
+                  />{" "}
+                  draw up to {(10 * PARALLEL_LINES).toLocaleString("en-US")} lines (slower)
+                </label>
+              )}
+            </FigurePanel>
           ))}
       </div>
     </>
