@@ -4,7 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
-import { type Command, InvalidArgumentError as CommanderArgumentError, Option } from "commander";
+import { type Command, Option } from "commander";
 import { InvalidArgumentError } from "../../errors/index.js";
 import { logger } from "../../logging/index.js";
 import { isLoopback } from "../../server/auth.js";
@@ -16,8 +16,8 @@ import {
   withExample,
   withLogging,
 } from "../context.js";
-import { EXIT_INTERRUPTED } from "../errors.js";
 import { openForWrite } from "../open.js";
+import { parsePort, serveUntilStopped } from "../serving.js";
 import type { CommandContext } from "./types.js";
 
 interface DashboardFlags extends CommonFlags {
@@ -27,14 +27,6 @@ interface DashboardFlags extends CommonFlags {
   auth: boolean;
   readOnly?: boolean;
   open?: boolean;
-}
-
-function port(text: string): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value > 65535) {
-    throw new CommanderArgumentError(`--port must be an integer from 0 to 65535, got "${text}".`);
-  }
-  return value;
 }
 
 /** A storage argument: a database URL, or the path of a SQLite file. */
@@ -71,19 +63,6 @@ function openBrowser(url: string): void {
   }
 }
 
-/** Resolves when SIGINT or SIGTERM arrives; the value says which. */
-function stopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((done) => {
-    const on = (signal: NodeJS.Signals) => {
-      process.off("SIGINT", on);
-      process.off("SIGTERM", on);
-      done(signal);
-    };
-    process.on("SIGINT", on);
-    process.on("SIGTERM", on);
-  });
-}
-
 export function registerDashboard(program: Command, ctx: CommandContext): void {
   withExample(
     addCommonOptions(
@@ -100,7 +79,7 @@ export function registerDashboard(program: Command, ctx: CommandContext): void {
         )
         .addOption(
           new Option("--port <port>", "port to listen on (0: a free one)")
-            .argParser(port)
+            .argParser(parsePort)
             .default(8080),
         )
         .option(
@@ -133,39 +112,34 @@ export function registerDashboard(program: Command, ctx: CommandContext): void {
     const status = await withLogging(flags, ctx.io, async () => {
       const { startDashboard } = await import("../../server/dashboard/server.js");
       const storage = await openForWrite(url, false);
-      let dashboard: Awaited<ReturnType<typeof startDashboard>>;
-      try {
-        dashboard = await startDashboard({
-          storage,
-          host: flags.host,
-          port: flags.port,
-          ...(token === undefined ? {} : { token }),
-          noAuth: flags.auth === false,
-          readOnly: flags.readOnly === true,
-          storageLabel: maskUrl(url),
-        });
-      } catch (error) {
-        await storage.close();
-        throw error;
-      }
-      const stopped = stopSignal();
-      // The address alone on standard output, for scripts (with --port 0 especially). The
-      // token is never printed: whoever started the server adds ?token=... once.
-      await ctx.io.out.write(`${dashboard.url}/\n`);
-      logger.info(
-        `Dashboard of ${maskUrl(url)} at ${dashboard.url}/ (${token === undefined ? "no token" : "token required: open it once as /?token=<token>"}${flags.readOnly === true ? ", read-only" : ""}). Ctrl-C stops.`,
+      return serveUntilStopped(
+        storage,
+        () =>
+          startDashboard({
+            storage,
+            host: flags.host,
+            port: flags.port,
+            ...(token === undefined ? {} : { token }),
+            noAuth: flags.auth === false,
+            readOnly: flags.readOnly === true,
+            storageLabel: maskUrl(url),
+          }),
+        async (dashboard) => {
+          // The address alone on standard output, for scripts (with --port 0 especially). The
+          // token is never printed: whoever started the server adds ?token=... once.
+          await ctx.io.out.write(`${dashboard.url}/\n`);
+          logger.info(
+            `Dashboard of ${maskUrl(url)} at ${dashboard.url}/ (${token === undefined ? "no token" : "token required: open it once as /?token=<token>"}${flags.readOnly === true ? ", read-only" : ""}). Ctrl-C stops.`,
+          );
+          if (flags.open === true) {
+            openBrowser(
+              token === undefined
+                ? `${dashboard.url}/`
+                : `${dashboard.url}/?token=${encodeURIComponent(token)}`,
+            );
+          }
+        },
       );
-      if (flags.open === true) {
-        openBrowser(
-          token === undefined
-            ? `${dashboard.url}/`
-            : `${dashboard.url}/?token=${encodeURIComponent(token)}`,
-        );
-      }
-      const signal = await stopped;
-      await dashboard.close();
-      await storage.close();
-      return signal === "SIGINT" ? EXIT_INTERRUPTED : 0;
     });
     ctx.done(status);
   });

@@ -15,7 +15,7 @@ import {
   withExample,
   withLogging,
 } from "../context.js";
-import { EXIT_INTERRUPTED } from "../errors.js";
+import { parsePort, serveUntilStopped } from "../serving.js";
 import type { CommandContext } from "./types.js";
 
 interface ServeFlags extends CommonFlags {
@@ -24,14 +24,6 @@ interface ServeFlags extends CommonFlags {
   token?: string;
   auth: boolean;
   heartbeatInterval?: number;
-}
-
-function port(text: string): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value > 65535) {
-    throw new CommanderArgumentError(`--port must be an integer from 0 to 65535, got "${text}".`);
-  }
-  return value;
 }
 
 function positive(text: string): number {
@@ -44,19 +36,6 @@ function positive(text: string): number {
 /** The Python client shipped in the package. */
 export function pythonClientPath(): string {
   return fileURLToPath(new URL("../../../clients/python/skipjack_client.py", import.meta.url));
-}
-
-/** Resolves when SIGINT or SIGTERM arrives; the value says which. */
-function stopSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (signal: NodeJS.Signals) => {
-      process.off("SIGINT", on);
-      process.off("SIGTERM", on);
-      resolve(signal);
-    };
-    process.on("SIGINT", on);
-    process.on("SIGTERM", on);
-  });
 }
 
 export function registerServe(program: Command, ctx: CommandContext): void {
@@ -74,7 +53,7 @@ export function registerServe(program: Command, ctx: CommandContext): void {
         )
         .addOption(
           new Option("--port <port>", "port to listen on (0: a free one)")
-            .argParser(port)
+            .argParser(parsePort)
             .default(8080),
         )
         .option(
@@ -102,31 +81,26 @@ export function registerServe(program: Command, ctx: CommandContext): void {
           ? {}
           : { heartbeatInterval: flags.heartbeatInterval }),
       });
-      let server: Awaited<ReturnType<typeof startTrialServer>>;
-      try {
-        server = await startTrialServer({
-          storage,
-          host: flags.host,
-          port: flags.port,
-          ...(token === undefined ? {} : { token }),
-          // On loopback only this machine connects: no token is needed unless one is given.
-          noAuth: flags.auth === false || (token === undefined && isLoopback(flags.host)),
-        });
-      } catch (error) {
-        await storage.close();
-        throw error;
-      }
-      const stopped = stopSignal();
-      // The address alone on standard output, for scripts (with --port 0 especially).
-      await ctx.io.out.write(`${server.url}\n`);
-      // The token is never printed: workers are given it by whoever started the server.
-      logger.info(
-        `Serving the trial API of ${maskUrl(url)} at ${server.url} (${token === undefined ? "no token" : "token required"}); OpenAPI at ${server.url}/openapi.json. Ctrl-C stops.`,
+      return serveUntilStopped(
+        storage,
+        () =>
+          startTrialServer({
+            storage,
+            host: flags.host,
+            port: flags.port,
+            ...(token === undefined ? {} : { token }),
+            // On loopback only this machine connects: no token is needed unless one is given.
+            noAuth: flags.auth === false || (token === undefined && isLoopback(flags.host)),
+          }),
+        async (server) => {
+          // The address alone on standard output, for scripts (with --port 0 especially).
+          await ctx.io.out.write(`${server.url}\n`);
+          // The token is never printed: workers are given it by whoever started the server.
+          logger.info(
+            `Serving the trial API of ${maskUrl(url)} at ${server.url} (${token === undefined ? "no token" : "token required"}); OpenAPI at ${server.url}/openapi.json. Ctrl-C stops.`,
+          );
+        },
       );
-      const signal = await stopped;
-      await server.close();
-      await storage.close();
-      return signal === "SIGINT" ? EXIT_INTERRUPTED : 0;
     });
     ctx.done(status);
   });
