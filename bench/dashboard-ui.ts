@@ -16,22 +16,12 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { loadStudy, RandomSampler } from "../src/index.js";
+import { launchChromium } from "../test/browser.js";
 import { fillDatabase } from "./cli.js";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 /** One row of the results. */
 export interface DashboardUiRow {
@@ -162,7 +152,7 @@ async function liveDelays(browser: Browser, url: string, storage: string, n: num
 export async function measureDashboardUi(quick: boolean): Promise<DashboardUiRow[]> {
   const sizes = quick ? [10_000] : [10_000, 100_000];
   const dir = mkdtempSync(join(tmpdir(), "skipjack-bench-dashboard-ui-"));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await launchChromium();
   const rows: DashboardUiRow[] = [];
   try {
     for (const size of sizes) {

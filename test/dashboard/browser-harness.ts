@@ -7,24 +7,12 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 
 export const root = fileURLToPath(new URL("../../", import.meta.url));
 export const bin = join(root, "bin/skipjack.js");
 const uiSources = join(root, "src/dashboard-ui");
 const uiIndex = join(root, "dist/dashboard/index.html");
-
-/** Chromium's flags for a quiet headless run with no network of its own. */
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -91,11 +79,6 @@ export function runCli(args: string[]): string {
   const result = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", timeout: 60_000 });
   if (result.status !== 0) throw new Error(`skipjack ${args.join(" ")}: ${result.stderr}`);
   return result.stdout;
-}
-
-/** Launches Debian's Chromium. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
 }
 
 /** Console errors, uncaught exceptions and dialogs (alert) of a page, as they happen. */

@@ -10,10 +10,10 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStudy } from "../../src/index.js";
+import { launchChromium } from "../browser.js";
 import {
   type Dashboard,
   ensureUiBuilt,
-  launchChromium,
   runCli,
   scrollThrough,
   startDashboard,

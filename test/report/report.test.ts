@@ -2,14 +2,14 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCommand } from "../../src/cli/commands/index.js";
 import type { CliIo } from "../../src/cli/context.js";
 import { createStudy, RandomSampler, TrialState } from "../../src/index.js";
+import { CHROMIUM, launchChromium } from "../browser.js";
 import { fixtureStudy } from "../visualization/fixtures.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const NASTY = "<script>alert('study')</script>";
 
@@ -58,19 +58,7 @@ describe.runIf(existsSync(CHROMIUM))("skipjack report", () => {
     url = `sqlite:///${join(dir, "study.db")}`;
     await makeStudy(url, "mlp-learning-rate", ["minimize"]);
     await makeStudy(url, NASTY, ["minimize", "maximize"]);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
