@@ -7,15 +7,16 @@ import { readFileSync } from "node:fs";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { z } from "zod";
+import type { z } from "zod";
 import { bearerToken, digestsEqual, tokenDigest } from "./auth.js";
-import { badRequest, errorBody, errorResponse, HttpError, toHttpError } from "./errors.js";
+import { errorBody, errorResponse, HttpError, toHttpError } from "./errors.js";
 import {
   checkKey,
   type IdempotencyOptions,
   IdempotencyStore,
   REPLAYED_HEADER,
 } from "./idempotency.js";
+import { parseJsonBody } from "./json-body.js";
 import { openApiDocument } from "./openapi.js";
 import type { Registry } from "./registry.js";
 import { type Route, route } from "./route.js";
@@ -80,23 +81,9 @@ function authorize(
   throw unauthorized("The token was refused: it is not this server's token, nor this trial's.");
 }
 
-/** A request body as JSON, validated by `schema`; a 400 that says what to change. */
+/** A request body as JSON, validated by `schema`; an empty or blank body is `{}`. */
 function parseBody(text: string, schema: z.ZodType): unknown {
-  let raw: unknown = {};
-  if (text.trim() !== "") {
-    try {
-      raw = JSON.parse(text);
-    } catch (error) {
-      throw badRequest(
-        `The request body is not JSON (${error instanceof Error ? error.message : String(error)}): send a JSON object.`,
-      );
-    }
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    throw badRequest(`Invalid request body: ${z.prettifyError(parsed.error).replace(/\n/g, "; ")}`);
-  }
-  return parsed.data;
+  return parseJsonBody(text.trim() === "" ? "{}" : text, schema);
 }
 
 /** Bodies up to this size are read and dropped before a 413; larger ones are cut off. */

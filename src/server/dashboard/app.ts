@@ -5,10 +5,11 @@
  */
 import { readFileSync } from "node:fs";
 import { type Context, Hono } from "hono";
-import { z } from "zod";
+import type { z } from "zod";
 import type { Storage } from "../../storages/storage.js";
 import { tokensEqual } from "../auth.js";
-import { badRequest, errorResponse, HttpError } from "../errors.js";
+import { errorResponse, HttpError } from "../errors.js";
+import { parseJsonBody } from "../json-body.js";
 import type { DashboardInfo } from "./api-types.js";
 import { DashboardData } from "./data.js";
 import { combinedApiDocument } from "./openapi.js";
@@ -91,19 +92,7 @@ async function readJsonBody(c: Context, schema: z.ZodType): Promise<unknown> {
     throw new HttpError(413, "body_too_large", `The request body is over ${BODY_LIMIT} bytes.`);
   }
   const text = await boundedText(c.req.raw.body);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text === "" ? "{}" : text);
-  } catch (error) {
-    throw badRequest(
-      `The request body is not JSON (${error instanceof Error ? error.message : String(error)}): send a JSON object.`,
-    );
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    throw badRequest(`Invalid request body: ${z.prettifyError(parsed.error).replace(/\n/g, "; ")}`);
-  }
-  return parsed.data;
+  return parseJsonBody(text === "" ? "{}" : text, schema);
 }
 
 function sendFile(c: Context, file: StaticFile): Response {
