@@ -1,9 +1,9 @@
 /**
  * What the commands that run a server until Ctrl-C share (`skipjack serve`, `skipjack
- * dashboard`): the --port parser, and starting the server, waiting for a stop signal, then
+ * dashboard`): the --host, --port, --token and --no-auth options, and starting the server, waiting for a stop signal, then
  * closing the server and the storage.
  */
-import { InvalidArgumentError as CommanderArgumentError } from "commander";
+import { type Command, InvalidArgumentError as CommanderArgumentError, Option } from "commander";
 import { EXIT_INTERRUPTED } from "./errors.js";
 
 /** Parses --port: an integer from 0 (a free port) to 65535. */
@@ -13,6 +13,34 @@ export function parsePort(text: string): number {
     throw new CommanderArgumentError(`--port must be an integer from 0 to 65535, got "${text}".`);
   }
   return value;
+}
+
+/** The flags that `addListenOptions` adds. */
+export interface ListenFlags {
+  host: string;
+  port: number;
+  token?: string;
+  /** False with --no-auth. */
+  auth: boolean;
+}
+
+/**
+ * Adds --host (127.0.0.1 by default), --port (8080 by default), --token and --no-auth, in
+ * that order; `help` says what each command does with the host and the token.
+ */
+export function addListenOptions(
+  command: Command,
+  help: { readonly host: string; readonly token: string },
+): Command {
+  return command
+    .option("--host <host>", help.host, "127.0.0.1")
+    .addOption(
+      new Option("--port <port>", "port to listen on (0: a free one)")
+        .argParser(parsePort)
+        .default(8080),
+    )
+    .option("--token <token>", help.token)
+    .option("--no-auth", "serve without a token, even off loopback");
 }
 
 /** Resolves when SIGINT or SIGTERM arrives; the value says which. */

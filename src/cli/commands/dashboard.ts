@@ -4,7 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import { InvalidArgumentError } from "../../errors/index.js";
 import { logger } from "../../logging/index.js";
 import { isLoopback } from "../../server/auth.js";
@@ -17,14 +17,10 @@ import {
   withLogging,
 } from "../context.js";
 import { openForWrite } from "../open.js";
-import { parsePort, serveUntilStopped } from "../serving.js";
+import { addListenOptions, type ListenFlags, serveUntilStopped } from "../serving.js";
 import type { CommandContext } from "./types.js";
 
-interface DashboardFlags extends CommonFlags {
-  host: string;
-  port: number;
-  token?: string;
-  auth: boolean;
+interface DashboardFlags extends CommonFlags, ListenFlags {
   readOnly?: boolean;
   open?: boolean;
 }
@@ -66,27 +62,19 @@ function openBrowser(url: string): void {
 export function registerDashboard(program: Command, ctx: CommandContext): void {
   withExample(
     addCommonOptions(
-      program
-        .command("dashboard")
-        .description(
-          "serve the web dashboard of a storage: studies, trials, plots, notes; live while workers write",
-        )
-        .argument("[storage]", "database URL or SQLite file (or --storage)")
-        .option(
-          "--host <host>",
-          "interface to listen on (any but loopback needs --token or --no-auth)",
-          "127.0.0.1",
-        )
-        .addOption(
-          new Option("--port <port>", "port to listen on (0: a free one)")
-            .argParser(parsePort)
-            .default(8080),
-        )
-        .option(
-          "--token <token>",
-          "token the browser must present (open the address once with ?token=...; default: $SKIPJACK_DASHBOARD_TOKEN)",
-        )
-        .option("--no-auth", "serve without a token, even off loopback")
+      addListenOptions(
+        program
+          .command("dashboard")
+          .description(
+            "serve the web dashboard of a storage: studies, trials, plots, notes; live while workers write",
+          )
+          .argument("[storage]", "database URL or SQLite file (or --storage)"),
+        {
+          host: "interface to listen on (any but loopback needs --token or --no-auth)",
+          token:
+            "token the browser must present (open the address once with ?token=...; default: $SKIPJACK_DASHBOARD_TOKEN)",
+        },
+      )
         .option("--read-only", "no delete, rename or notes")
         .option("--open", "open the dashboard in the system's browser"),
     ),

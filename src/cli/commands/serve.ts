@@ -15,14 +15,10 @@ import {
   withExample,
   withLogging,
 } from "../context.js";
-import { parsePort, serveUntilStopped } from "../serving.js";
+import { addListenOptions, type ListenFlags, serveUntilStopped } from "../serving.js";
 import type { CommandContext } from "./types.js";
 
-interface ServeFlags extends CommonFlags {
-  host: string;
-  port: number;
-  token?: string;
-  auth: boolean;
+interface ServeFlags extends CommonFlags, ListenFlags {
   heartbeatInterval?: number;
 }
 
@@ -41,32 +37,23 @@ export function pythonClientPath(): string {
 export function registerServe(program: Command, ctx: CommandContext): void {
   withExample(
     addCommonOptions(
-      program
-        .command("serve")
-        .description(
-          "serve the trial HTTP API (ask, suggest, report, should-prune, tell) to workers in any language; OpenAPI at /openapi.json",
-        )
-        .option(
-          "--host <host>",
-          "interface to listen on (any but loopback needs --token)",
-          "127.0.0.1",
-        )
-        .addOption(
-          new Option("--port <port>", "port to listen on (0: a free one)")
-            .argParser(parsePort)
-            .default(8080),
-        )
-        .option(
-          "--token <token>",
-          "token workers send as Authorization: Bearer <token> (default: $SKIPJACK_SERVE_TOKEN)",
-        )
-        .option("--no-auth", "serve without a token, even off loopback")
-        .addOption(
-          new Option(
-            "--heartbeat-interval <seconds>",
-            "record trial heartbeats; trials of workers silent for twice this long are failed at the next ask",
-          ).argParser(positive),
-        ),
+      addListenOptions(
+        program
+          .command("serve")
+          .description(
+            "serve the trial HTTP API (ask, suggest, report, should-prune, tell) to workers in any language; OpenAPI at /openapi.json",
+          ),
+        {
+          host: "interface to listen on (any but loopback needs --token)",
+          token:
+            "token workers send as Authorization: Bearer <token> (default: $SKIPJACK_SERVE_TOKEN)",
+        },
+      ).addOption(
+        new Option(
+          "--heartbeat-interval <seconds>",
+          "record trial heartbeats; trials of workers silent for twice this long are failed at the next ask",
+        ).argParser(positive),
+      ),
     ),
     'skipjack serve --storage postgresql://db/hpo --host 0.0.0.0 --token "$(openssl rand -hex 24)"',
   ).action(async (flags: ServeFlags) => {
