@@ -128,7 +128,7 @@ export const FIGURES: readonly FigureSpec[] = [
       const caption =
         complete > c.parallelLines
           ? `${shown.toLocaleString("en-US")} of ${complete.toLocaleString("en-US")} completed ` +
-            "trials drawn at most: the best tenth and an even spread of the rest."
+            "trials drawn: the best tenth and an even spread of the rest."
           : null;
       return { figure: parcoordsAsSvg(figure), caption };
     },
