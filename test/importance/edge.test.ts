@@ -10,20 +10,13 @@ import {
   computeParamImportances,
   FanovaImportanceEvaluator,
   getParamImportances,
-  type ImportanceEvaluator,
   MeanDecreaseImpurityImportanceEvaluator,
   PedAnovaImportanceEvaluator,
 } from "../../src/importance/index.js";
 import { createStudy } from "../../src/study/create.js";
 import { createTrial } from "../../src/trial/frozen.js";
 import { snapshotOf } from "./reference.js";
-import { uniformTrials, unitBox, unitStudy } from "./synthetic.js";
-
-const evaluators: [string, () => ImportanceEvaluator][] = [
-  ["PED-ANOVA", () => new PedAnovaImportanceEvaluator()],
-  ["fANOVA", () => new FanovaImportanceEvaluator({ seed: 0 })],
-  ["MDI", () => new MeanDecreaseImpurityImportanceEvaluator({ seed: 0 })],
-];
+import { evaluators, uniformTrials, unitBox, unitStudy } from "./synthetic.js";
 
 describe.each(evaluators)("%s edge cases", (_, make) => {
   it("gives nothing for a study without COMPLETE trials", () => {

@@ -1,13 +1,26 @@
-/** Trials of small synthetic objectives whose importances are known. */
+/** Trials of small synthetic objectives whose importances are known, and the evaluators to run. */
 import {
   type Distribution,
   FloatDistribution,
   type ParamValue,
 } from "../../src/distributions/index.js";
+import {
+  FanovaImportanceEvaluator,
+  type ImportanceEvaluator,
+  MeanDecreaseImpurityImportanceEvaluator,
+  PedAnovaImportanceEvaluator,
+} from "../../src/importance/index.js";
 import { Rng } from "../../src/math/rng.js";
 import type { StudySnapshot } from "../../src/study/snapshot.js";
 import { createTrial, type FrozenTrial } from "../../src/trial/frozen.js";
 import { snapshotOf } from "./reference.js";
+
+/** Every evaluator by name, seeded where it is random, for `describe.each`. */
+export const evaluators: [string, () => ImportanceEvaluator][] = [
+  ["PED-ANOVA", () => new PedAnovaImportanceEvaluator()],
+  ["fANOVA", () => new FanovaImportanceEvaluator({ seed: 0 })],
+  ["MDI", () => new MeanDecreaseImpurityImportanceEvaluator({ seed: 0 })],
+];
 
 /** `n` trials with uniform values of `space`, valued by `f`. */
 export function uniformTrials(
