@@ -3,9 +3,7 @@
  * requests to the app, the store's bounds, and the Python client retrying through a proxy
  * that drops the connection after the server acted.
  */
-import { spawn } from "node:child_process";
 import { connect, createServer, type Server, type Socket } from "node:net";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { InMemoryStorage } from "../../src/index.js";
 import { createTrialApp } from "../../src/server/app.js";
@@ -13,10 +11,10 @@ import { IdempotencyStore } from "../../src/server/idempotency.js";
 import { Registry } from "../../src/server/registry.js";
 import { startTrialServer } from "../../src/server/server.js";
 import { TrialState } from "../../src/trial/state.js";
+import { runPython } from "./python-client.js";
 
 type Json = Record<string, unknown>;
 const S = "/api/v1/studies";
-const clientDir = fileURLToPath(new URL("../../clients/python", import.meta.url));
 
 function setup() {
   const storage = new InMemoryStorage();
@@ -251,23 +249,6 @@ async function droppingProxy(target: number, drops: RegExp[]) {
   };
 }
 
-function python(code: string) {
-  return new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-    const child = spawn("/usr/bin/python3", ["-c", code], {
-      env: { PATH: process.env["PATH"] ?? "", PYTHONPATH: clientDir },
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (c: Buffer) => {
-      out += c.toString();
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      err += c.toString();
-    });
-    child.on("exit", (code) => resolve({ code, out, err }));
-  });
-}
-
 describe("the Python client's retries", () => {
   it("gets one trial when the connection drops after the server acted on ask, report and tell", async () => {
     const storage = new InMemoryStorage();
@@ -278,7 +259,7 @@ describe("the Python client's retries", () => {
       /\/tell HTTP/,
     ]);
     try {
-      const result = await python(`
+      const result = await runPython(`
 import json, skipjack_client as sj
 study = sj.Study("http://127.0.0.1:${proxy.port}", name="w", sampler="random")
 trial = study.ask({"x": {"name": "FloatDistribution", "attributes": {"low": 0, "high": 1, "log": False, "step": None}}})

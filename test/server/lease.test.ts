@@ -2,32 +2,12 @@
  * startTrialServer as the command runner uses it: a trial started in this process lent to a
  * child process (Python, through current_trial()), with what the child says heard here.
  */
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { InvalidArgumentError } from "../../src/errors/index.js";
 import { InMemoryStorage } from "../../src/index.js";
 import { startTrialServer } from "../../src/server/server.js";
 import { createStudy } from "../../src/study/create.js";
-
-const clientDir = fileURLToPath(new URL("../../clients/python", import.meta.url));
-
-function python(code: string, env: Record<string, string>) {
-  return new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-    const child = spawn("/usr/bin/python3", ["-c", code], {
-      env: { PATH: process.env["PATH"] ?? "", PYTHONPATH: clientDir, ...env },
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (c: Buffer) => {
-      out += c.toString();
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      err += c.toString();
-    });
-    child.on("exit", (code) => resolve({ code, out, err }));
-  });
-}
+import { runPython } from "./python-client.js";
 
 describe("startTrialServer with lent trials", () => {
   it("lends a trial to a child: suggestions land in the runner's trial, reports and tell are heard", async () => {
@@ -41,7 +21,7 @@ describe("startTrialServer with lent trials", () => {
       const lease = server.registerTrial(study, trial, {
         onReport: (value, step) => reports.push([value, step]),
       });
-      const result = await python(
+      const result = await runPython(
         `
 import skipjack_client as sj
 t = sj.current_trial()
@@ -86,7 +66,7 @@ print(layers)
     try {
       const trial = await study.ask();
       const lease = server.registerTrial(study, trial);
-      const result = await python(
+      const result = await runPython(
         "import skipjack_client as sj\nsj.current_trial().report(1.0, 0)\nraise sj.TrialPruned()\n",
         lease.env as Record<string, string>,
       );
