@@ -37,7 +37,8 @@ function asDimension(value: PlotlyJson | undefined): Dimension | null {
 function defaultTicks(lo: number, hi: number): { vals: number[]; text: string[] } {
   if (!(hi > lo)) return { vals: [lo], text: [formatTick(lo)] };
   const vals = [0, 0.25, 0.5, 0.75, 1].map((q) => lo + q * (hi - lo));
-  return { vals, text: vals.map(formatTick) };
+  // A tick within 0.01% of the range from zero reads 0, not -5.08e-7 (ticks show 3 digits).
+  return { vals, text: vals.map((v) => formatTick(Math.abs(v) < (hi - lo) * 1e-4 ? 0 : v)) };
 }
 
 function formatTick(v: number): string {
@@ -169,6 +170,8 @@ export function parcoordsAsSvg(figure: PlotlyFigure): PlotlyFigure {
         xanchor: "right",
         xshift: -3,
         font: { size: 10 },
+        // Readable over the lines that cross the axis.
+        bgcolor: "rgba(255,255,255,0.75)",
       });
     });
   });
