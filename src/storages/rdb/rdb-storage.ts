@@ -144,6 +144,24 @@ function placeholders(n: number): string {
   return new Array(n).fill("?").join(", ");
 }
 
+/** A trial's parts from its `trials` row, before its child rows are read. */
+function emptyParts(trialId: number, r: Row): TrialParts {
+  return {
+    trialId,
+    number: num(r["number"]),
+    studyId: num(r["study_id"]),
+    state: decodeState(r["state"]),
+    datetimeStart: parseLocalDatetime(r["datetime_start"]),
+    datetimeComplete: parseLocalDatetime(r["datetime_complete"]),
+    params: {},
+    distributions: {},
+    values: null,
+    intermediate: [],
+    userAttrs: {},
+    systemAttrs: {},
+  };
+}
+
 /**
  * A `Storage` over Optuna's RDB schema. Use `SqliteStorage`, `PostgresStorage` or
  * `MySQLStorage` (or a URL with `createStudy`), which open the driver and call `open`.
@@ -596,20 +614,7 @@ export class RdbStorage implements Storage {
         cached.push(known);
         continue;
       }
-      parts.set(trialId, {
-        trialId,
-        number: num(r["number"]),
-        studyId: num(r["study_id"]),
-        state: decodeState(r["state"]),
-        datetimeStart: parseLocalDatetime(r["datetime_start"]),
-        datetimeComplete: parseLocalDatetime(r["datetime_complete"]),
-        params: {},
-        distributions: {},
-        values: null,
-        intermediate: [],
-        userAttrs: {},
-        systemAttrs: {},
-      });
+      parts.set(trialId, emptyParts(trialId, r));
     }
     if (parts.size === 0) return { parts: [], cached };
     /**
@@ -783,20 +788,7 @@ export class RdbStorage implements Storage {
         cached.push(known);
         continue;
       }
-      const part: TrialParts = {
-        trialId,
-        number: num(r["number"]),
-        studyId: num(r["study_id"]),
-        state: decodeState(r["state"]),
-        datetimeStart: parseLocalDatetime(r["datetime_start"]),
-        datetimeComplete: parseLocalDatetime(r["datetime_complete"]),
-        params: {},
-        distributions: {},
-        values: null,
-        intermediate: [],
-        userAttrs: {},
-        systemAttrs: {},
-      };
+      const part = emptyParts(trialId, r);
       for (const item of byId(aggregatedArray(r["params"]))) {
         let key: string;
         let json: unknown;
