@@ -106,7 +106,7 @@ export function paramImportancesFigure(
           multi ? "Hyperparameter Importance" : `Importance for ${escapeText(targetName)}`,
         ),
       },
-      yaxis: { title: title("Hyperparameter") },
+      yaxis: { title: title("Hyperparameter"), automargin: true },
       ...(multi ? { barmode: "group", showlegend: true } : { showlegend: false }),
     },
   };

@@ -308,6 +308,8 @@ describe("multi-objective figures", () => {
       expect(xs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
       for (let i = 1; i < xs.length; i++) expect(xs[i]!).toBeGreaterThanOrEqual(xs[i - 1]!);
     }
+    // Long parameter names must widen the margin rather than be cut at the plot's edge.
+    expect(figure.layout["yaxis"]).toMatchObject({ automargin: true });
   });
 });
 
